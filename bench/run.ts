@@ -1,0 +1,19 @@
+/**
+ * Benchmark runner: `npm run bench -- <suite>`. Each suite prints its own progress and returns its
+ * figures; the runner prints the one JSON line DESIGN.md asks for, last:
+ * `{"suite": "...", "figures": {...}, "units": {...}}`.
+ * @module
+ */
+import type { BenchSuite } from "./suite.ts";
+import { igniteSuite } from "./suites/ignite.ts";
+
+const SUITES: Record<string, BenchSuite> = { ignite: igniteSuite };
+
+const name = process.argv[2];
+const suite = name === undefined ? undefined : SUITES[name];
+if (suite === undefined) {
+  process.stderr.write(`usage: npm run bench -- <suite>; suites: ${Object.keys(SUITES).join(", ")}\n`);
+  process.exit(2);
+}
+const { figures, units } = await suite.run();
+process.stdout.write(`${JSON.stringify({ suite: name, figures, units })}\n`);

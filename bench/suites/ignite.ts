@@ -1,0 +1,59 @@
+/**
+ * `ignite`: how long AllFrame takes to turn the reference architecture into a workspace, without
+ * `npm install` (issue target: < 1 s on the 2-core machine). Measures a cold first run in a fresh
+ * process (what a user waits for), then warm runs of the in-memory generation and of a full ignite that
+ * writes to a temporary folder.
+ * @module
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateWorkspace, ignite, loadArchitectureFile } from "@allframe/forge";
+import { type BenchSuite, median, round2 } from "../suite.ts";
+
+const REFERENCE = fileURLToPath(new URL("../../examples/architecture.toml", import.meta.url));
+const RUNS = 20;
+const env = { AWS_ACCOUNT_ID: "123456789012", GCP_PROJECT_ID: "bench-project" };
+
+export const igniteSuite: BenchSuite = {
+  async run() {
+    const root = await mkdtemp(join(tmpdir(), "allframe-bench-"));
+    try {
+      const coldStart = performance.now();
+      const cold = await ignite({ configPath: REFERENCE, outDir: join(root, "cold"), env });
+      const coldMs = performance.now() - coldStart;
+      if (!cold.ok) throw new Error("the reference architecture did not load");
+      const files = cold.generated.tree.size;
+      const generateTimes: number[] = [];
+      const igniteTimes: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        const t0 = performance.now();
+        const loaded = await loadArchitectureFile(REFERENCE, { env });
+        if (!loaded.ok) throw new Error("the reference architecture did not load");
+        generateWorkspace(loaded.architecture, join(root, "mem"));
+        generateTimes.push(performance.now() - t0);
+        const t1 = performance.now();
+        await ignite({ configPath: REFERENCE, outDir: join(root, `run-${i}`), env });
+        igniteTimes.push(performance.now() - t1);
+      }
+      process.stderr.write(`ignite: ${files} files; cold ${coldMs.toFixed(1)} ms; ${RUNS} warm runs\n`);
+      return {
+        figures: {
+          ignite_cold_ms: round2(coldMs),
+          load_and_generate_median_ms: round2(median(generateTimes)),
+          ignite_to_disk_median_ms: round2(median(igniteTimes)),
+          files_generated: files,
+        },
+        units: {
+          ignite_cold_ms: "ms",
+          load_and_generate_median_ms: "ms",
+          ignite_to_disk_median_ms: "ms",
+          files_generated: "files",
+        },
+      };
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  },
+};

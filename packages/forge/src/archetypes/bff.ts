@@ -1,0 +1,167 @@
+/**
+ * `bff`: aggregates the `bff.aggregates` services for one frontend through typed clients, answers from
+ * a response cache for `caching.ttl_seconds`, and reports a service that is down or not defined in the
+ * architecture as a degraded field instead of failing (seed 000 "Archetype: Backend for Frontend").
+ * @module
+ */
+import type { ResolvedArchitecture } from "../config/resolve.ts";
+import { code } from "../generators/typescript/code.ts";
+import { constantCase, str } from "../generators/typescript/names.ts";
+import type { Archetype } from "./archetype.ts";
+
+function knownPort(architecture: ResolvedArchitecture, name: string): number | undefined {
+  return architecture.services.find((s) => s.name === name)?.httpPort;
+}
+
+export const bffArchetype: Archetype = {
+  type: "bff",
+  summary: "aggregates backend services for one frontend, with typed clients, caching and degraded fields.",
+  plan({ architecture, service, files }) {
+    const aggregates = (service.bff?.aggregates ?? []).filter((a) => a !== service.name);
+    const ttlSeconds = service.bff?.caching?.ttl_seconds ?? 60;
+    files.write(
+      "src/clients/service-client.ts",
+      code`
+        import { AllFrameError } from "@allframe/core";
+
+        /** A typed HTTP client for one backend service of this architecture. */
+        export class ServiceClient {
+          readonly name: string;
+          readonly baseUrl: string;
+          readonly #timeoutMs: number;
+
+          constructor(name: string, baseUrl: string, timeoutMs: number) {
+            this.name = name;
+            this.baseUrl = baseUrl.replace(/\\/+$/, "");
+            this.#timeoutMs = timeoutMs;
+          }
+
+          /** GET a JSON resource; network failures and non-2xx answers become "unavailable" errors. */
+          async get<T>(path: string): Promise<T> {
+            let response: Response;
+            try {
+              response = await fetch(this.baseUrl + path, { signal: AbortSignal.timeout(this.#timeoutMs) });
+            } catch (error) {
+              throw new AllFrameError("unavailable", \`\${this.name} is unreachable at \${this.baseUrl}\`, { cause: error });
+            }
+            if (!response.ok) throw new AllFrameError("unavailable", \`\${this.name} answered \${response.status} to GET \${path}\`);
+            return (await response.json()) as T;
+          }
+
+          health(): Promise<{ status: string; version: string }> {
+            return this.get("/health");
+          }
+        }
+      `,
+    );
+    files.write(
+      "src/aggregators/overview.ts",
+      code`
+        import { isAllFrameError, TtlCache } from "@allframe/core";
+        import type { ServiceClient } from "../clients/service-client.ts";
+
+        /** One aggregated service's part of the answer: its data, or why it is missing. */
+        export type Part =
+          | { status: "up"; data: unknown }
+          | { status: "down"; reason: string }
+          | { status: "degraded"; reason: string };
+
+        /**
+         * Aggregates every backend's health into one answer for the frontend. A backend that fails or
+         * is not part of the architecture becomes a degraded field; the answer itself never fails.
+         */
+        export class OverviewAggregator {
+          readonly #clients: readonly ServiceClient[];
+          readonly #missing: readonly string[];
+          readonly #cache: TtlCache<Record<string, Part>>;
+
+          constructor(clients: readonly ServiceClient[], missing: readonly string[], ttlMs: number) {
+            this.#clients = clients;
+            this.#missing = missing;
+            this.#cache = new TtlCache({ ttlMs, maxEntries: 100 });
+          }
+
+          overview(): Promise<Record<string, Part>> {
+            return this.#cache.getOrLoad("overview", () => this.#load());
+          }
+
+          async #load(): Promise<Record<string, Part>> {
+            const parts: Record<string, Part> = {};
+            await Promise.all(
+              this.#clients.map(async (client) => {
+                try {
+                  parts[client.name] = { status: "up", data: await client.health() };
+                } catch (error) {
+                  parts[client.name] = { status: "down", reason: isAllFrameError(error) ? error.message : String(error) };
+                }
+              }),
+            );
+            for (const name of this.#missing) {
+              parts[name] = { status: "degraded", reason: \`\${name} is not defined in the architecture\` };
+            }
+            return parts;
+          }
+        }
+      `,
+    );
+    const defined = aggregates.filter((a) => knownPort(architecture, a) !== undefined);
+    const missing = aggregates.filter((a) => knownPort(architecture, a) === undefined);
+    const clients = defined.map((a) => `new ServiceClient(${str(a)}, config.${constantCase(a)}_URL, 2000),`).join("\n");
+    files.write(
+      "src/presentation/rest/bff-routes.ts",
+      code`
+        import { AllFrameError, type Hono } from "@allframe/core";
+        import type { OverviewAggregator } from "../../aggregators/overview.ts";
+        import type { ServiceClient } from "../../clients/service-client.ts";
+
+        /** The aggregated overview, and read-through GETs to each backend under /api/<service>/... */
+        export function registerBffRoutes(app: Hono, aggregator: OverviewAggregator, clients: readonly ServiceClient[]): void {
+          app.get("/overview", async (c) => c.json({ services: await aggregator.overview() }));
+          app.get("/api/:service/*", async (c) => {
+            const client = clients.find((x) => x.name === c.req.param("service"));
+            if (client === undefined) throw new AllFrameError("not-found", \`\${c.req.param("service")} is not aggregated by this BFF\`);
+            const path = c.req.path.slice(\`/api/\${client.name}\`.length);
+            return c.json(await client.get(path));
+          });
+        }
+      `,
+    );
+    return {
+      imports: [
+        'import { OverviewAggregator } from "./aggregators/overview.ts";',
+        'import { ServiceClient } from "./clients/service-client.ts";',
+        'import { registerBffRoutes } from "./presentation/rest/bff-routes.ts";',
+      ],
+      body: code`
+        const clients = [
+          ${clients}
+        ];
+        const aggregator = new OverviewAggregator(clients, ${JSON.stringify(missing)}, ${ttlSeconds * 1000});
+        registerBffRoutes(host.app, aggregator, clients);
+      `,
+      env: defined.map((a) => ({
+        name: `${constantCase(a)}_URL`,
+        schema: `z.url().default(${str(`http://127.0.0.1:${knownPort(architecture, a)}`)})`,
+        description: `Base URL of ${a}.`,
+      })),
+      routes: [
+        { method: "GET", path: "/overview", summary: `Aggregated view of ${aggregates.join(", ")}` },
+        { method: "GET", path: "/api/:service/*", summary: "GET passed through to an aggregated service" },
+      ],
+      tests: code`
+        it("aggregates its services and degrades the unreachable or undefined ones", async () => {
+          const { status, body } = await svc.request<{ services: Record<string, { status: string }> }>("/overview");
+          assert.equal(status, 200);
+          assert.deepEqual(Object.keys(body.services).sort(), ${JSON.stringify([...aggregates].sort())});
+          for (const part of Object.values(body.services)) assert.notEqual(part.status, "up");
+        });
+
+        it("answers 404 for a service it does not aggregate", async () => {
+          assert.equal((await svc.request("/api/nope/x")).status, 404);
+        });
+      `,
+      testEnv: Object.fromEntries(defined.map((a) => [`${constantCase(a)}_URL`, "http://127.0.0.1:9"])),
+      engines: {},
+    };
+  },
+};

@@ -1,0 +1,159 @@
+/**
+ * `saga-orchestrator`: the architecture's saga (`saga.steps` paired with `saga.compensation`) run by
+ * the core orchestrator; each step sends its command to the participants over the bus, state is saved
+ * after every step, failures compensate completed steps in reverse (seed 000 "Archetype: Saga
+ * Orchestrator"; seed 001/003 CreateOrderSaga).
+ * @module
+ */
+import { code } from "../generators/typescript/code.ts";
+import { camelCase, kebabCase, pascalCase, str } from "../generators/typescript/names.ts";
+import type { Archetype } from "./archetype.ts";
+import { eventsModule } from "./shared.ts";
+
+export const sagaOrchestratorArchetype: Archetype = {
+  type: "saga-orchestrator",
+  summary: "coordinates a distributed transaction as a saga with compensations and a saga log.",
+  plan({ service, files }) {
+    const saga = service.saga ?? {};
+    const sagaName = saga.name ?? `${pascalCase(service.name)}Saga`;
+    const sagaFile = kebabCase(sagaName);
+    const steps = saga.steps ?? [];
+    const compensations = saga.compensation ?? [];
+    const timeoutSeconds = saga.timeout_seconds ?? 300;
+    eventsModule(files, service);
+    const stepDefs = steps
+      .map((step, i) => {
+        const comp = compensations[i];
+        const compensation =
+          comp === undefined
+            ? ""
+            : `\n  compensation: { name: ${str(comp)}, run: (ctx, signal) => participants.send(${str(comp)}, ctx, signal) },`;
+        return `{\n  name: ${str(step)},\n  execute: async (ctx, signal) => {\n    await participants.send(${str(step)}, ctx, signal);\n  },${compensation}\n},`;
+      })
+      .join("\n");
+    files.write(
+      "src/domain/sagas/saga-participants.ts",
+      code`
+        /** The port through which the saga sends each step's command (and compensation) to its participant. */
+        export interface SagaParticipants {
+          send(command: string, context: SagaContext, signal: AbortSignal): Promise<void>;
+        }
+
+        /** The data a saga carries from step to step; \`sagaId\` is set by the orchestrator's caller. */
+        export type SagaContext = Record<string, unknown> & { sagaId: string };
+      `,
+    );
+    files.write(
+      `src/domain/sagas/${sagaFile}.ts`,
+      code`
+        import type { SagaDefinition } from "@allframe/core";
+        import type { SagaContext, SagaParticipants } from "./saga-participants.ts";
+
+        /** ${sagaName}: ${steps.join(" → ")}; compensations ${compensations.join(", ")} run in reverse on failure. */
+        export function ${camelCase(sagaName)}(participants: SagaParticipants): SagaDefinition<SagaContext> {
+          return {
+            name: ${str(sagaName)},
+            timeoutMs: ${timeoutSeconds * 1000},
+            steps: [
+              ${stepDefs}
+            ],
+          };
+        }
+      `,
+    );
+    files.write(
+      "src/infrastructure/bus-participants.ts",
+      code`
+        import { createEvent, type EventBus } from "@allframe/core";
+        import type { SagaContext, SagaParticipants } from "../domain/sagas/saga-participants.ts";
+
+        /** Sends saga commands as events on the bus, keyed and correlated by the saga id. */
+        export class BusSagaParticipants implements SagaParticipants {
+          readonly #bus: EventBus;
+          readonly #source: string;
+
+          constructor(bus: EventBus, source: string) {
+            this.#bus = bus;
+            this.#source = source;
+          }
+
+          async send(command: string, context: SagaContext, signal: AbortSignal): Promise<void> {
+            signal.throwIfAborted();
+            await this.#bus.publish(
+              createEvent(command, context, {
+                source: this.#source,
+                key: context.sagaId,
+                headers: { "correlation-id": context.sagaId },
+              }),
+            );
+          }
+        }
+      `,
+    );
+    files.write(
+      "src/presentation/rest/saga-routes.ts",
+      code`
+        import { AllFrameError, type Hono, readJson, type SagaOrchestrator, uuidGenerator, z } from "@allframe/core";
+
+        const start = z.record(z.string(), z.unknown());
+
+        /** Start a saga, read its status and log, list instances. */
+        export function registerSagaRoutes(app: Hono, orchestrator: SagaOrchestrator, saga: string): void {
+          app.post("/sagas", async (c) => {
+            const context = { ...(await readJson(c, start)), sagaId: uuidGenerator() };
+            const instance = await orchestrator.start(saga, context);
+            return c.json(instance, instance.status === "completed" ? 201 : 200);
+          });
+          app.get("/sagas", async (c) => c.json({ items: await orchestrator.list() }));
+          app.get("/sagas/:id", async (c) => {
+            const instance = await orchestrator.get(c.req.param("id"));
+            if (instance === undefined) throw new AllFrameError("not-found", \`saga \${c.req.param("id")} does not exist\`);
+            return c.json(instance);
+          });
+        }
+      `,
+    );
+    const firstStep = steps[0];
+    return {
+      imports: [
+        'import { SagaOrchestrator } from "@allframe/core";',
+        `import { ${camelCase(sagaName)} } from "./domain/sagas/${sagaFile}.ts";`,
+        'import { BusSagaParticipants } from "./infrastructure/bus-participants.ts";',
+        'import { registerSagaRoutes } from "./presentation/rest/saga-routes.ts";',
+      ],
+      body: code`
+        // Saga state lives in the embedded store for this first form; durable stores plug in here.
+        const orchestrator = new SagaOrchestrator({ logger });
+        orchestrator.register(${camelCase(sagaName)}(new BusSagaParticipants(bus, SERVICE_NAME)));
+        registerSagaRoutes(host.app, orchestrator, ${str(sagaName)});
+      `,
+      env: [],
+      routes: [
+        { method: "POST", path: "/sagas", summary: `Start ${sagaName} with the body as its context` },
+        { method: "GET", path: "/sagas", summary: "List saga instances" },
+        { method: "GET", path: "/sagas/:id", summary: "Saga status, completed steps and saga log" },
+      ],
+      tests: code`
+        it("runs ${sagaName} through every step and keeps its log", async () => {
+          const started = await svc.request<{ id: string; status: string; completedSteps: string[] }>("/sagas", {
+            method: "POST",
+            body: { orderId: "order-1" },
+          });
+          assert.equal(started.status, 201);
+          assert.equal(started.body.status, "completed");
+          assert.deepEqual(started.body.completedSteps, ${JSON.stringify(steps)});
+          const status = await svc.request<{ log: unknown[] }>(\`/sagas/\${started.body.id}\`);
+          assert.equal(status.status, 200);
+          assert.ok(status.body.log.length >= ${steps.length});${
+            firstStep === undefined ? "" : `\n  await svc.waitFor(() => svc.published.find((e) => e.type === ${str(firstStep)}));`
+          }
+        });
+
+        it("answers 404 for an unknown saga", async () => {
+          assert.equal((await svc.request("/sagas/nope")).status, 404);
+        });
+      `,
+      engines: { database: true },
+    };
+  },
+};

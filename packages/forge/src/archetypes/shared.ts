@@ -1,0 +1,38 @@
+/**
+ * Pieces more than one archetype generates: the database variable and the module listing the events a
+ * service publishes and consumes.
+ * @module
+ */
+import type { ResolvedService } from "../config/resolve.ts";
+import { code } from "../generators/typescript/code.ts";
+import { str } from "../generators/typescript/names.ts";
+import type { EnvVarSpec, ServiceFiles } from "./archetype.ts";
+
+/** `DATABASE_URL`, defaulting to a SQLite file named after the service (the embedded durable store). */
+export function databaseEnv(service: ResolvedService): EnvVarSpec {
+  return {
+    name: "DATABASE_URL",
+    schema: `z.string().default(${str(`sqlite:.data/${service.name}.sqlite`)})`,
+    description: "Store: sqlite:<file> (default), memory:, or a real engine URL once its adapter is installed.",
+  };
+}
+
+function constList(names: readonly string[]): string {
+  return names.length === 0 ? "[] as const" : `[${names.map(str).join(", ")}] as const`;
+}
+
+/** Writes `src/domain/events/events.ts`: the event names this service publishes and consumes. */
+export function eventsModule(files: ServiceFiles, service: ResolvedService): void {
+  files.write(
+    "src/domain/events/events.ts",
+    code`
+      /** Events ${service.name} publishes, as declared in the architecture. */
+      export const PUBLISHED_EVENTS = ${constList(service.publishes)};
+      export type PublishedEvent = (typeof PUBLISHED_EVENTS)[number];
+
+      /** Events ${service.name} consumes, as declared in the architecture. */
+      export const CONSUMED_EVENTS = ${constList(service.consumes)};
+      export type ConsumedEvent = (typeof CONSUMED_EVENTS)[number];
+    `,
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * `@allframe/forge`: the generator. Load and validate an architecture, generate its workspace into an
+ * in-memory tree, plan and emit it, and verify the result.
+ * @module
+ */
+export {
+  type Archetype,
+  ARCHETYPES,
+  type RouteSpec,
+  type ScaffoldedService,
+  type ServicePlan,
+} from "./archetypes/index.ts";
+export {
+  architectureJsonSchema,
+  type Diagnostic,
+  type EventCatalogEntry,
+  formatDiagnostic,
+  formatDiagnostics,
+  type LoadResult,
+  loadArchitectureFile,
+  loadArchitectureText,
+  type ResolvedArchitecture,
+  type ResolvedService,
+  SERVICE_TYPES,
+  type ServiceType,
+} from "./config/index.ts";
+export { type GenerateProgress, type Generated, generateWorkspace } from "./ignite/generate.ts";
+export { GENERATOR, type IgniteOptions, type IgniteResult, ignite } from "./ignite/ignite.ts";
+export {
+  type ChangeKind,
+  EmitConflictError,
+  type EmitPlan,
+  FileTree,
+  type PlannedChange,
+  planEmit,
+  summarizePlan,
+} from "./tree/index.ts";
+export { type VerifyResult, type VerifyStepResult, verifyWorkspace } from "./verify/verify.ts";

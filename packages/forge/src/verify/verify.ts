@@ -1,0 +1,81 @@
+/**
+ * Verification, the pipeline's last stage (seed 000 "Generator Pipeline": compile, test): installs the
+ * generated workspace, type-checks it, lints it and runs its tests, stopping at the first failure.
+ * Each step's full output goes to `.allframe/verify.log` in the workspace.
+ * @module
+ */
+import { spawn } from "node:child_process";
+import { appendFile, mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+export const VERIFY_STEPS = [
+  { name: "install", args: ["install", "--no-audit", "--no-fund"] },
+  { name: "typecheck", args: ["run", "typecheck"] },
+  { name: "lint", args: ["run", "lint"] },
+  { name: "test", args: ["test"] },
+] as const;
+
+export type VerifyStepName = (typeof VERIFY_STEPS)[number]["name"];
+
+/** One step's outcome; `tail` is the last lines of its output, for a failure message. */
+export interface VerifyStepResult {
+  readonly name: VerifyStepName;
+  readonly ok: boolean;
+  readonly durationMs: number;
+  readonly tail: string;
+}
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  readonly steps: readonly VerifyStepResult[];
+  readonly logFile: string;
+}
+
+export type VerifyProgress =
+  | { readonly event: "start"; readonly step: VerifyStepName }
+  | { readonly event: "end"; readonly result: VerifyStepResult };
+
+function run(cwd: string, args: readonly string[], logFile: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn("npm", [...args], { cwd, env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+    const chunks: Buffer[] = [];
+    const collect = (chunk: Buffer): void => {
+      chunks.push(chunk);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const output = Buffer.concat(chunks).toString("utf8");
+      appendFile(logFile, `\n$ npm ${args.join(" ")}\n${output}`)
+        .then(() => resolvePromise({ code: code ?? 1, output }))
+        .catch(reject);
+    });
+  });
+}
+
+/** Runs install, typecheck, lint and test in `dir`; resolves with every step run so far. */
+export async function verifyWorkspace(
+  dir: string,
+  onProgress: (progress: VerifyProgress) => void = () => {},
+): Promise<VerifyResult> {
+  const logFile = join(dir, ".allframe", "verify.log");
+  await mkdir(join(dir, ".allframe"), { recursive: true });
+  await writeFile(logFile, "");
+  const steps: VerifyStepResult[] = [];
+  for (const step of VERIFY_STEPS) {
+    onProgress({ event: "start", step: step.name });
+    const started = performance.now();
+    const { code, output } = await run(dir, step.args, logFile);
+    const result: VerifyStepResult = {
+      name: step.name,
+      ok: code === 0,
+      durationMs: performance.now() - started,
+      tail: output.trimEnd().split("\n").slice(-40).join("\n"),
+    };
+    steps.push(result);
+    onProgress({ event: "end", result });
+    if (!result.ok) return { ok: false, steps, logFile };
+  }
+  return { ok: true, steps, logFile };
+}
