@@ -25,11 +25,15 @@ export const SERVICE_TYPES = [
   "anti-corruption-layer",
   "cache",
 ] as const;
+/** One of {@link SERVICE_TYPES}. */
 export type ServiceType = (typeof SERVICE_TYPES)[number];
 
+/** Protocols a service can serve; REST and GraphQL share the HTTP listener, gRPC has its own. */
 export const PROTOCOLS = ["rest", "graphql", "grpc"] as const;
+/** One of {@link PROTOCOLS}. */
 export type Protocol = (typeof PROTOCOLS)[number];
 
+/** Event buses `settings.event_bus` accepts; `in-process` is the embedded default for local runs. */
 export const EVENT_BUSES = [
   "kafka",
   "rabbitmq",
@@ -39,11 +43,13 @@ export const EVENT_BUSES = [
   "eventbridge",
   "in-process",
 ] as const;
+/** Databases `settings.default_database`, `database.type` and `saga.state_store` accept. */
 export const DATABASES = ["postgres", "mysql", "dynamodb", "firestore", "sqlite", "memory"] as const;
 
 const positiveInt = z.number().int().positive();
 const nonNegativeInt = z.number().int().nonnegative();
 
+/** `circuit_breaker` tables (top-level `[resilience]`, per service, `integrations`). All keys optional. */
 export const circuitBreakerSchema = z.object({
   failure_threshold: positiveInt.optional().describe("Consecutive failures that open the breaker."),
   success_threshold: positiveInt.optional().describe("Half-open successes that close the breaker."),
@@ -52,6 +58,7 @@ export const circuitBreakerSchema = z.object({
     .describe("Milliseconds the breaker stays open before a half-open probe."),
 });
 
+/** `retry` tables: exponential backoff settings. All keys optional. */
 export const retrySchema = z.object({
   max_attempts: positiveInt.optional().describe("Attempts including the first call."),
   initial_interval_ms: positiveInt.optional().describe("First backoff delay in milliseconds."),
@@ -60,17 +67,20 @@ export const retrySchema = z.object({
   idempotent_only: z.boolean().optional().describe("Retry only operations marked idempotent."),
 });
 
+/** `bulkhead` tables: concurrent calls allowed and calls queued beyond them. */
 export const bulkheadSchema = z.object({
   max_concurrent: positiveInt.optional(),
   max_queue: nonNegativeInt.optional(),
 });
 
+/** `rate_limit` tables: a token bucket per `per` key. */
 export const rateLimitSchema = z.object({
   rps: positiveInt.optional().describe("Sustained requests per second (token refill rate)."),
   burst: positiveInt.optional().describe("Token bucket capacity."),
   per: z.enum(["global", "user", "ip", "tenant"]).optional().describe("What each bucket is keyed by."),
 });
 
+/** The top-level `[resilience]` defaults (seed 000 "Resilience Defaults"). */
 export const resilienceSchema = z.object({
   circuit_breaker: circuitBreakerSchema.optional(),
   retry: retrySchema.optional(),
@@ -78,6 +88,7 @@ export const resilienceSchema = z.object({
   rate_limit: rateLimitSchema.optional(),
 });
 
+/** The `[architecture]` table: name (a DNS label), version, multi-tenancy. */
 export const architectureSectionSchema = z.object({
   name: z.string().min(1).describe("Architecture (and generated workspace) name, DNS-label safe."),
   version: z.string().min(1).default("0.1.0"),
@@ -85,6 +96,7 @@ export const architectureSectionSchema = z.object({
   description: z.string().optional(),
 });
 
+/** The `[settings]` table: global event bus, database and observability choices. */
 export const settingsSchema = z.object({
   event_bus: z.enum(EVENT_BUSES).default("in-process"),
   default_database: z.enum(DATABASES).default("postgres"),
@@ -94,6 +106,7 @@ export const settingsSchema = z.object({
     .optional(),
 });
 
+/** The `[security]` table: secrets manager, mTLS, authentication. */
 export const securitySchema = z.object({
   secrets_manager: z.enum(["aws-secrets", "vault", "gcp-secrets", "env"]).optional(),
   mtls: z.boolean().optional(),
@@ -108,6 +121,7 @@ export const securitySchema = z.object({
     .optional(),
 });
 
+/** The `[compliance]` table: audit logging, PII fields, retention (days). */
 export const complianceSchema = z.object({
   audit_logging: z.boolean().optional(),
   pii_fields: z.array(z.string()).optional(),
@@ -116,6 +130,7 @@ export const complianceSchema = z.object({
   hipaa_enabled: z.boolean().optional(),
 });
 
+/** The `[observability]` table: tracing, propagation formats, sampling, metrics, baggage. */
 export const observabilitySchema = z.object({
   tracing: z.string().optional(),
   propagation: z.array(z.enum(["traceparent", "b3", "baggage"])).optional(),
@@ -135,6 +150,7 @@ export const observabilitySchema = z.object({
     .optional(),
 });
 
+/** The `[testing]` table: contract, chaos and load testing switches. */
 export const testingSchema = z.object({
   contract_testing: z.boolean().optional(),
   contract_broker: z.enum(["pactflow", "pact-broker", "none"]).optional(),
@@ -142,16 +158,19 @@ export const testingSchema = z.object({
   load_testing: z.object({ tool: z.string().optional(), baseline_rps: positiveInt.optional() }).optional(),
 });
 
+/** The `[feature_flags]` table: provider and sync interval (seconds). */
 export const featureFlagsSchema = z.object({
   provider: z.string().optional(),
   sync_interval_seconds: positiveInt.optional(),
 });
 
+/** The `[tenant]` table: multi-tenancy and how a request's tenant is found. */
 export const tenantSchema = z.object({
   enabled: z.boolean().optional(),
   routing: z.enum(["subdomain", "header", "path"]).optional(),
 });
 
+/** The `[cloud]` table: primary provider, regions and per-provider identifiers. */
 export const cloudSchema = z.object({
   primary: z.enum(["aws", "gcp", "fly", "shuttle", "azure"]).optional(),
   regions: z.array(z.string()).optional(),
@@ -166,6 +185,7 @@ export const cloudSchema = z.object({
   shuttle: z.object({ project: z.string().optional() }).optional(),
 });
 
+/** The `[deployment]` table: canary duration (minutes), promotion criteria, rollback. */
 export const deploymentSchema = z.object({
   canary_duration_minutes: positiveInt.optional(),
   promotion_criteria: z
@@ -181,10 +201,11 @@ const cronJobSchema = z.object({
   overlap_policy: z.enum(["skip", "queue", "allow"]).optional(),
 });
 
+/** One `[[services]]` entry: name, type, protocols, ports and the type-specific tables. */
 export const serviceSchema = z.object({
   name: z.string().describe("Service name: a DNS label (lowercase letters, digits, hyphens; <= 63 chars)."),
-  type: z.enum(SERVICE_TYPES),
-  responsibility: z.string().optional(),
+  type: z.enum(SERVICE_TYPES).describe("The archetype generated for this service."),
+  responsibility: z.string().optional().describe("One sentence on what the service owns (used in docs)."),
   protocols: z.array(z.enum(PROTOCOLS)).optional().describe('Defaults to ["rest"].'),
   port: z
     .number()
@@ -314,26 +335,37 @@ export const serviceSchema = z.object({
   rate_limit: rateLimitSchema.optional(),
 });
 
+/** The whole architecture file. Objects strip unknown keys (reported separately as warnings). */
 export const architectureSchema = z.object({
-  architecture: architectureSectionSchema,
-  settings: settingsSchema.default({ event_bus: "in-process", default_database: "postgres" }),
-  resilience: resilienceSchema.optional(),
-  security: securitySchema.optional(),
-  compliance: complianceSchema.optional(),
-  observability: observabilitySchema.optional(),
-  testing: testingSchema.optional(),
+  architecture: architectureSectionSchema.describe("Name and version of the architecture."),
+  settings: settingsSchema
+    .default({ event_bus: "in-process", default_database: "postgres" })
+    .describe("Global defaults: event bus, database, observability."),
+  resilience: resilienceSchema
+    .optional()
+    .describe("Resilience defaults for every service; a service's own tables override them key by key."),
+  security: securitySchema.optional().describe("Secrets, mTLS and authentication."),
+  compliance: complianceSchema.optional().describe("Audit logging, PII fields and data retention."),
+  observability: observabilitySchema.optional().describe("Tracing, propagation, sampling and metrics."),
+  testing: testingSchema.optional().describe("Contract, chaos and load testing."),
   feature_flags: featureFlagsSchema.optional(),
-  tenant: tenantSchema.optional(),
-  cloud: cloudSchema.optional(),
-  deployment: deploymentSchema.optional(),
-  services: z.array(serviceSchema).default([]),
+  tenant: tenantSchema.optional().describe("Multi-tenancy routing."),
+  cloud: cloudSchema
+    .optional()
+    .describe("Cloud targets; unset environment variables referenced here become deploy-time inputs."),
+  deployment: deploymentSchema.optional().describe("Canary rollout and rollback."),
+  services: z.array(serviceSchema).default([]).describe("One [[services]] table per generated service."),
 });
 
 /** The parsed architecture file, after schema validation (keys as written, snake_case). */
 export type Architecture = z.infer<typeof architectureSchema>;
 /** One `[[services]]` entry after schema validation. */
 export type ServiceConfig = z.infer<typeof serviceSchema>;
+/** A `circuit_breaker` table as written (all keys optional). */
 export type CircuitBreakerConfig = z.infer<typeof circuitBreakerSchema>;
+/** A `retry` table as written (all keys optional). */
 export type RetryConfig = z.infer<typeof retrySchema>;
+/** A `bulkhead` table as written (all keys optional). */
 export type BulkheadConfig = z.infer<typeof bulkheadSchema>;
+/** A `rate_limit` table as written (all keys optional). */
 export type RateLimitConfig = z.infer<typeof rateLimitSchema>;
