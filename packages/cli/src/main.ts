@@ -72,7 +72,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
           io,
         );
       case "validate":
-        return await validateCommand({ config: requireConfig(values.config, command), json: values.json }, io);
+        return await validateCommand(
+          { config: requireConfig(values.config, command), json: values.json },
+          io,
+        );
       case "dev":
         return await devCommand(
           {

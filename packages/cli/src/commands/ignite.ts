@@ -5,7 +5,13 @@
  * @module
  */
 import { basename, relative, resolve } from "node:path";
-import { EmitConflictError, formatDiagnostics, ignite, summarizePlan, verifyWorkspace } from "@allframe/forge";
+import {
+  EmitConflictError,
+  formatDiagnostics,
+  ignite,
+  summarizePlan,
+  verifyWorkspace,
+} from "@allframe/forge";
 import { type CliIo, duration } from "../io.ts";
 
 export interface IgniteCommandOptions {
@@ -19,7 +25,9 @@ export interface IgniteCommandOptions {
 export async function igniteCommand(options: IgniteCommandOptions, io: CliIo): Promise<number> {
   const configPath = resolve(io.cwd, options.config);
   const outDir = resolve(io.cwd, options.out ?? basename(configPath).replace(/\.(toml|ya?ml)$/, ""));
-  io.out(`allframe ignite: ${options.config} → ${relative(io.cwd, outDir) || "."}${options.dryRun ? " (dry run)" : ""}`);
+  io.out(
+    `allframe ignite: ${options.config} → ${relative(io.cwd, outDir) || "."}${options.dryRun ? " (dry run)" : ""}`,
+  );
   let result: Awaited<ReturnType<typeof ignite>>;
   try {
     result = await ignite({
@@ -28,7 +36,8 @@ export async function igniteCommand(options: IgniteCommandOptions, io: CliIo): P
       dryRun: options.dryRun,
       force: options.force,
       env: io.env,
-      onProgress: (p) => io.out(`  generating [${String(p.index + 1).padStart(2)}/${p.total}] ${p.service} (${p.type})`),
+      onProgress: (p) =>
+        io.out(`  generating [${String(p.index + 1).padStart(2)}/${p.total}] ${p.service} (${p.type})`),
     });
   } catch (error) {
     if (error instanceof EmitConflictError) {
@@ -44,7 +53,8 @@ export async function igniteCommand(options: IgniteCommandOptions, io: CliIo): P
   }
   const counts = summarizePlan(result.plan);
   if (options.dryRun) {
-    for (const change of result.plan.changes) io.out(`  ${change.kind.padEnd(9)} ${change.path}${change.reason ? `  (${change.reason})` : ""}`);
+    for (const change of result.plan.changes)
+      io.out(`  ${change.kind.padEnd(9)} ${change.path}${change.reason ? `  (${change.reason})` : ""}`);
   }
   io.out(
     `  ${result.plan.changes.length} files: ${counts.create} create, ${counts.update} update, ${counts.unchanged} unchanged` +
@@ -59,11 +69,16 @@ export async function igniteCommand(options: IgniteCommandOptions, io: CliIo): P
     io.out("verify:");
     const verified = await verifyWorkspace(outDir, (p) => {
       if (p.event === "start") io.out(`  ${p.step.padEnd(9)} running...`);
-      else io.out(`  ${p.result.name.padEnd(9)} ${p.result.ok ? "ok" : "FAILED"} (${duration(p.result.durationMs)})`);
+      else
+        io.out(
+          `  ${p.result.name.padEnd(9)} ${p.result.ok ? "ok" : "FAILED"} (${duration(p.result.durationMs)})`,
+        );
     });
     if (!verified.ok) {
       const failed = verified.steps.at(-1);
-      io.err(`verification failed at ${failed?.name}; last lines (full log: ${verified.logFile}):\n${failed?.tail ?? ""}`);
+      io.err(
+        `verification failed at ${failed?.name}; last lines (full log: ${verified.logFile}):\n${failed?.tail ?? ""}`,
+      );
       return 1;
     }
     io.out(`✔ ${result.generated.services.length} services generated and verified.`);

@@ -6,7 +6,10 @@
 import { formatDiagnostics, loadArchitectureFile } from "@allframe/forge";
 import type { CliIo } from "../io.ts";
 
-export async function validateCommand(options: { config: string; json: boolean }, io: CliIo): Promise<number> {
+export async function validateCommand(
+  options: { config: string; json: boolean },
+  io: CliIo,
+): Promise<number> {
   const result = await loadArchitectureFile(options.config, { env: io.env });
   if (options.json) {
     io.out(JSON.stringify({ ok: result.ok, diagnostics: result.diagnostics }, null, 2));

@@ -15,16 +15,26 @@ async function reference(): Promise<ResolvedArchitecture> {
   return loaded.architecture;
 }
 
-const SERVICE_FILES = ["package.json", "src/config.ts", "src/service.ts", "src/main.ts", "src/service.test.ts", "Dockerfile", "README.md"];
+const SERVICE_FILES = [
+  "package.json",
+  "src/config.ts",
+  "src/service.ts",
+  "src/main.ts",
+  "src/service.test.ts",
+  "Dockerfile",
+  "README.md",
+];
 
 describe("generateWorkspace on the reference architecture (in-memory tree)", () => {
   it("writes every service with the shared scaffold and the workspace root", async () => {
     const { tree, services } = generateWorkspace(await reference(), "/out");
     assert.equal(services.length, 11);
     for (const { service } of services) {
-      for (const file of SERVICE_FILES) assert.ok(tree.exists(`services/${service.name}/${file}`), `${service.name}/${file}`);
+      for (const file of SERVICE_FILES)
+        assert.ok(tree.exists(`services/${service.name}/${file}`), `${service.name}/${file}`);
     }
-    for (const file of ["package.json", "tsconfig.json", "biome.json", "README.md", ".gitignore"]) assert.ok(tree.exists(file));
+    for (const file of ["package.json", "tsconfig.json", "biome.json", "README.md", ".gitignore"])
+      assert.ok(tree.exists(file));
   });
 
   it("lays out Clean Architecture folders per archetype", async () => {
@@ -40,7 +50,12 @@ describe("generateWorkspace on the reference architecture (in-memory tree)", () 
     }
     assert.ok(has("services/order-service/src/domain/sagas/create-order-saga.ts"));
     assert.ok(has("services/notification-service/src/application/event-handlers/order-created.ts"));
-    for (const job of ["daily-sales-report", "weekly-inventory", "monthly-reconciliation", "report-generator"]) {
+    for (const job of [
+      "daily-sales-report",
+      "weekly-inventory",
+      "monthly-reconciliation",
+      "report-generator",
+    ]) {
       assert.ok(has(`services/report-generator/src/jobs/${job}.ts`), job);
     }
     assert.ok(has("services/legacy-erp-adapter/translations/legacy-erp.toml"));
@@ -74,7 +89,9 @@ describe("generateWorkspace on the reference architecture (in-memory tree)", () 
 
   it("links @allframe/core with a relative file: spec from each service", async () => {
     const { tree } = generateWorkspace(await reference(), "/work/out/shop");
-    const pkg = JSON.parse(tree.read("services/user-service/package.json") ?? "{}") as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(tree.read("services/user-service/package.json") ?? "{}") as {
+      dependencies: Record<string, string>;
+    };
     assert.match(pkg.dependencies["@allframe/core"] ?? "", /^file:(\.\.\/)+.*packages\/core$/);
   });
 

@@ -8,14 +8,20 @@ import { ARCHETYPES } from "../archetypes/index.ts";
 import { type ScaffoldedService, scaffoldService } from "../archetypes/scaffold.ts";
 import type { Diagnostic } from "../config/diagnostic.ts";
 import type { ResolvedArchitecture } from "../config/resolve.ts";
-import { architectureDoc } from "../generators/docs/architecture-doc.ts";
 import { composeFile } from "../generators/docker/compose.ts";
+import { architectureDoc } from "../generators/docs/architecture-doc.ts";
 import { writeWorkspaceFiles } from "../generators/workspace/workspace-files.ts";
 import { FileTree } from "../tree/file-tree.ts";
 import { withGeneratedHeader } from "../tree/header.ts";
 
 /** Progress of a generation, for the CLI's progress lines. */
-export type GenerateProgress = { phase: "service"; service: string; type: string; index: number; total: number };
+export type GenerateProgress = {
+  phase: "service";
+  service: string;
+  type: string;
+  index: number;
+  total: number;
+};
 
 /** The generated tree and what each service became. */
 export interface Generated {
@@ -37,9 +43,16 @@ export function generateWorkspace(
 ): Generated {
   const tree = new FileTree();
   const source = basename(architecture.source.file);
-  const write = (path: string, content: string): void => tree.write(path, withGeneratedHeader(path, content, source));
+  const write = (path: string, content: string): void =>
+    tree.write(path, withGeneratedHeader(path, content, source));
   const services = architecture.services.map((service, index) => {
-    onProgress({ phase: "service", service: service.name, type: service.type, index, total: architecture.services.length });
+    onProgress({
+      phase: "service",
+      service: service.name,
+      type: service.type,
+      index,
+      total: architecture.services.length,
+    });
     return scaffoldService(architecture, service, ARCHETYPES[service.type], outDir, write);
   });
   writeWorkspaceFiles(architecture, services, outDir, write);

@@ -9,7 +9,7 @@ import type { Diagnostic } from "../config/diagnostic.ts";
 import { loadArchitectureFile } from "../config/load.ts";
 import { formatTree } from "../post-process/format-tree.ts";
 import { type EmitPlan, emit, planEmit } from "../tree/emitter.ts";
-import { type GenerateProgress, type Generated, generateWorkspace } from "./generate.ts";
+import { type Generated, type GenerateProgress, generateWorkspace } from "./generate.ts";
 
 /** The generator's own name and version, recorded in the emit manifest. */
 export const GENERATOR = "allframe@0.1.0";
@@ -39,7 +39,10 @@ export type IgniteResult =
  * @throws EmitConflictError when files the user changed would be overwritten (nothing is written).
  */
 export async function ignite(options: IgniteOptions): Promise<IgniteResult> {
-  const loaded = await loadArchitectureFile(options.configPath, options.env === undefined ? {} : { env: options.env });
+  const loaded = await loadArchitectureFile(
+    options.configPath,
+    options.env === undefined ? {} : { env: options.env },
+  );
   if (!loaded.ok) return { ok: false, stage: "config", diagnostics: loaded.diagnostics };
   const outDir = resolve(options.outDir);
   const started = performance.now();
@@ -51,6 +54,10 @@ export async function ignite(options: IgniteOptions): Promise<IgniteResult> {
   if (options.dryRun === true) {
     return { ok: true, diagnostics: loaded.diagnostics, generated, plan, written: false, generateMs };
   }
-  await emit(generated.tree, plan, { force: options.force === true, generator: GENERATOR, source: options.configPath });
+  await emit(generated.tree, plan, {
+    force: options.force === true,
+    generator: GENERATOR,
+    source: options.configPath,
+  });
   return { ok: true, diagnostics: loaded.diagnostics, generated, plan, written: true, generateMs };
 }
