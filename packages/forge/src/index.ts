@@ -4,8 +4,8 @@
  * @module
  */
 export {
-  type Archetype,
   ARCHETYPES,
+  type Archetype,
   type RouteSpec,
   type ScaffoldedService,
   type ServicePlan,
@@ -24,7 +24,7 @@ export {
   SERVICE_TYPES,
   type ServiceType,
 } from "./config/index.ts";
-export { type GenerateProgress, type Generated, generateWorkspace } from "./ignite/generate.ts";
+export { type Generated, type GenerateProgress, generateWorkspace } from "./ignite/generate.ts";
 export { GENERATOR, type IgniteOptions, type IgniteResult, ignite } from "./ignite/ignite.ts";
 export {
   type ChangeKind,

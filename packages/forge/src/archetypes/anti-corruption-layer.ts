@@ -231,7 +231,11 @@ export const antiCorruptionLayerArchetype: Archetype = {
         }
       `,
       env: [
-        { name: "UPSTREAM_URL", schema: `z.url().default(${str(upstream)})`, description: "Base URL of the legacy upstream." },
+        {
+          name: "UPSTREAM_URL",
+          schema: `z.url().default(${str(upstream)})`,
+          description: "Base URL of the legacy upstream.",
+        },
         ...(polling
           ? [
               {

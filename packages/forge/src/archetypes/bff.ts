@@ -106,7 +106,9 @@ export const bffArchetype: Archetype = {
     );
     const defined = aggregates.filter((a) => knownPort(architecture, a) !== undefined);
     const missing = aggregates.filter((a) => knownPort(architecture, a) === undefined);
-    const clients = defined.map((a) => `new ServiceClient(${str(a)}, config.${constantCase(a)}_URL, 2000),`).join("\n");
+    const clients = defined
+      .map((a) => `new ServiceClient(${str(a)}, config.${constantCase(a)}_URL, 2000),`)
+      .join("\n");
     files.write(
       "src/presentation/rest/bff-routes.ts",
       code`

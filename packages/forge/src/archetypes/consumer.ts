@@ -149,7 +149,11 @@ export const consumerArchetype: Archetype = {
       env: [],
       routes: [
         { method: "GET", path: "/notifications", summary: "Notifications delivered by the dev sinks" },
-        { method: "GET", path: "/consumer/stats", summary: "Received, succeeded, retried, dead-lettered, in flight" },
+        {
+          method: "GET",
+          path: "/consumer/stats",
+          summary: "Received, succeeded, retried, dead-lettered, in flight",
+        },
         { method: "GET", path: "/dlq", summary: "Dead letters: original event, error, attempts" },
         { method: "POST", path: "/dlq/:id/redrive", summary: "Run a dead letter's handler again" },
       ],

@@ -202,7 +202,9 @@ export const eventSourcedArchetype: Archetype = {
         'import { CommandHandler, EventStore, ProjectionRegistry, createEvent } from "@allframe/core";',
         `import { ${camelCase(agg)}Decider } from "./domain/aggregates/${aggFile}.ts";`,
         `import { register${agg}Routes } from "./presentation/rest/${aggFile}-routes.ts";`,
-        ...projections.map((p) => `import { ${p}Projection } from "./application/projections/${kebabCase(p)}.ts";`),
+        ...projections.map(
+          (p) => `import { ${p}Projection } from "./application/projections/${kebabCase(p)}.ts";`,
+        ),
       ],
       body: code`
         // The embedded event store keeps events in memory for this first form; durable SQLite and

@@ -166,8 +166,16 @@ export const gatewayArchetype: Archetype = {
         })),
       ],
       routes: [
-        { method: "GET", path: "/providers", summary: "Configured providers and whether each is real or fake" },
-        { method: "POST", path: "/providers/:provider/operations/:operation", summary: "Run an operation on a provider" },
+        {
+          method: "GET",
+          path: "/providers",
+          summary: "Configured providers and whether each is real or fake",
+        },
+        {
+          method: "POST",
+          path: "/providers/:provider/operations/:operation",
+          summary: "Run an operation on a provider",
+        },
       ],
       tests: code`
         it("lists providers and runs an operation through the fake ${first}", async () => {

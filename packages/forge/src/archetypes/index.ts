@@ -14,7 +14,14 @@ import { statelessArchetype } from "./stateless.ts";
 import { streamProcessorArchetype } from "./stream-processor.ts";
 import { websocketGatewayArchetype } from "./websocket-gateway.ts";
 
-export type { Archetype, ArchetypeContext, EnvVarSpec, RouteSpec, ServiceFiles, ServicePlan } from "./archetype.ts";
+export type {
+  Archetype,
+  ArchetypeContext,
+  EnvVarSpec,
+  RouteSpec,
+  ServiceFiles,
+  ServicePlan,
+} from "./archetype.ts";
 export { type ScaffoldedService, scaffoldService } from "./scaffold.ts";
 
 /** Every service type's archetype; `satisfies` makes a missing type a compile error. */

@@ -96,7 +96,10 @@ export const producerArchetype: Archetype = {
     return {
       imports: [
         ...(interval
-          ? ['import { ingest } from "./application/ingest.ts";', 'import { readSource } from "./application/source.ts";']
+          ? [
+              'import { ingest } from "./application/ingest.ts";',
+              'import { readSource } from "./application/source.ts";',
+            ]
           : []),
         'import { registerIngestRoutes } from "./presentation/rest/ingest-routes.ts";',
       ],

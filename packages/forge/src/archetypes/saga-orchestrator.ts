@@ -145,7 +145,9 @@ export const sagaOrchestratorArchetype: Archetype = {
           const status = await svc.request<{ log: unknown[] }>(\`/sagas/\${started.body.id}\`);
           assert.equal(status.status, 200);
           assert.ok(status.body.log.length >= ${steps.length});${
-            firstStep === undefined ? "" : `\n  await svc.waitFor(() => svc.published.find((e) => e.type === ${str(firstStep)}));`
+            firstStep === undefined
+              ? ""
+              : `\n  await svc.waitFor(() => svc.published.find((e) => e.type === ${str(firstStep)}));`
           }
         });
 

@@ -23,9 +23,21 @@ export interface ScaffoldedService {
 /** The variables every service reads. */
 function commonEnv(service: ResolvedService): EnvVarSpec[] {
   return [
-    { name: "PORT", schema: `z.coerce.number().int().min(0).max(65535).default(${service.httpPort})`, description: "HTTP port." },
-    { name: "HOST", schema: `z.string().default("127.0.0.1")`, description: "Interface to listen on (0.0.0.0 in containers)." },
-    { name: "LOG_LEVEL", schema: `z.string().default("info")`, description: "pino level: trace, debug, info, warn, error, silent." },
+    {
+      name: "PORT",
+      schema: `z.coerce.number().int().min(0).max(65535).default(${service.httpPort})`,
+      description: "HTTP port.",
+    },
+    {
+      name: "HOST",
+      schema: `z.string().default("127.0.0.1")`,
+      description: "Interface to listen on (0.0.0.0 in containers).",
+    },
+    {
+      name: "LOG_LEVEL",
+      schema: `z.string().default("info")`,
+      description: "pino level: trace, debug, info, warn, error, silent.",
+    },
     {
       name: "EVENT_BUS_URL",
       schema: "z.string().optional()",
@@ -34,7 +46,12 @@ function commonEnv(service: ResolvedService): EnvVarSpec[] {
   ];
 }
 
-function packageJson(architecture: ResolvedArchitecture, service: ResolvedService, plan: ServicePlan, dir: string): string {
+function packageJson(
+  architecture: ResolvedArchitecture,
+  service: ResolvedService,
+  plan: ServicePlan,
+  dir: string,
+): string {
   const pkg = {
     name: `@${architecture.architecture.architecture.name}/${service.name}`,
     version: architecture.architecture.architecture.version,
@@ -67,7 +84,11 @@ function configModule(service: ResolvedService, plan: ServicePlan): string {
   `;
 }
 
-function serviceModule(architecture: ResolvedArchitecture, service: ResolvedService, plan: ServicePlan): string {
+function serviceModule(
+  architecture: ResolvedArchitecture,
+  service: ResolvedService,
+  plan: ServicePlan,
+): string {
   const imports = lines(
     'import { createEventBus, createLogger, createServiceHost, type EventBus, type ServiceHost } from "@allframe/core";',
     'import { loadConfig } from "./config.ts";',

@@ -24,7 +24,9 @@ export function jobsOf(service: ResolvedService): JobSpec[] {
   const overlap = schedule.overlap_policy ?? "skip";
   const timeoutMinutes = schedule.timeout_minutes ?? 30;
   const main: JobSpec[] =
-    schedule.cron === undefined ? [] : [{ name: service.name, cron: schedule.cron, timezone, timeoutMinutes, overlap }];
+    schedule.cron === undefined
+      ? []
+      : [{ name: service.name, cron: schedule.cron, timezone, timeoutMinutes, overlap }];
   return main.concat(
     Object.entries(service.jobs ?? {}).map(([name, job]) => ({
       name,

@@ -16,14 +16,20 @@ function entitiesOf(service: ResolvedService): string[] {
 }
 
 /** The event name published for a change, if the service declares it. */
-function changeEvent(service: ResolvedService, entity: string, change: "Created" | "Updated" | "Deleted"): string | undefined {
+function changeEvent(
+  service: ResolvedService,
+  entity: string,
+  change: "Created" | "Updated" | "Deleted",
+): string | undefined {
   const name = `${entity}${change}`;
   return service.publishes.includes(name) ? name : undefined;
 }
 
 /** Whether the service declares any change event of the entity (then its use cases need the bus). */
 function publishesChanges(service: ResolvedService, entity: string): boolean {
-  return (["Created", "Updated", "Deleted"] as const).some((c) => changeEvent(service, entity, c) !== undefined);
+  return (["Created", "Updated", "Deleted"] as const).some(
+    (c) => changeEvent(service, entity, c) !== undefined,
+  );
 }
 
 function writeEntity(files: ServiceFiles, service: ResolvedService, entity: string): void {
@@ -194,11 +200,13 @@ export const statelessArchetype: Archetype = {
       ] satisfies RouteSpec[];
     });
     return {
-      imports: entities.flatMap((entity) => [
-        `import { ${entity}Service } from "./application/${kebabCase(entity)}-service.ts";`,
-        `import type { ${entity} } from "./domain/entities/${kebabCase(entity)}.ts";`,
-        `import { register${entity}Routes } from "./presentation/rest/${kebabCase(entity)}-routes.ts";`,
-      ]).concat(['import { openDocumentStore } from "@allframe/core";']),
+      imports: entities
+        .flatMap((entity) => [
+          `import { ${entity}Service } from "./application/${kebabCase(entity)}-service.ts";`,
+          `import type { ${entity} } from "./domain/entities/${kebabCase(entity)}.ts";`,
+          `import { register${entity}Routes } from "./presentation/rest/${kebabCase(entity)}-routes.ts";`,
+        ])
+        .concat(['import { openDocumentStore } from "@allframe/core";']),
       body: entities
         .map((entity) => {
           const v = camelCase(entity);

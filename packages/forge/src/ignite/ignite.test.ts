@@ -122,6 +122,7 @@ const ERRORS: Case[] = [
   {
     name: "unset variable outside [cloud]",
     file: "a.toml",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the architecture text itself holds a ${VAR} reference
     text: HEAD + svc("api", "stateless", 'responsibility = "${OWNER}"\n'),
     code: "unset-variable",
     line: 7,

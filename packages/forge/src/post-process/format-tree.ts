@@ -33,15 +33,23 @@ interface BiomeReport {
 
 function runBiome(cwd: string): Promise<{ code: number; output: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [biomeBin(), "check", "--write", "--reporter=json", "--no-errors-on-unmatched", "."], {
-      cwd,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [biomeBin(), "check", "--write", "--reporter=json", "--no-errors-on-unmatched", "."],
+      {
+        cwd,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     const chunks: Buffer[] = [];
     child.stdout.on("data", (c: Buffer) => chunks.push(c));
     child.stderr.on("data", (c: Buffer) => chunks.push(c));
-    child.on("error", (error) => reject(new FormatError(`cannot run Biome: ${error.message}`, { cause: error })));
-    child.on("close", (code) => resolvePromise({ code: code ?? 1, output: Buffer.concat(chunks).toString("utf8") }));
+    child.on("error", (error) =>
+      reject(new FormatError(`cannot run Biome: ${error.message}`, { cause: error })),
+    );
+    child.on("close", (code) =>
+      resolvePromise({ code: code ?? 1, output: Buffer.concat(chunks).toString("utf8") }),
+    );
   });
 }
 
@@ -51,7 +59,8 @@ function runBiome(cwd: string): Promise<{ code: number; output: string }> {
  * @throws FormatError when Biome cannot run or cannot parse a generated file (a generator bug).
  */
 export async function formatTree(tree: FileTree): Promise<FileTree> {
-  if (!tree.exists("biome.json")) throw new FormatError("the generated tree has no biome.json to format with");
+  if (!tree.exists("biome.json"))
+    throw new FormatError("the generated tree has no biome.json to format with");
   const dir = await mkdtemp(join(tmpdir(), "allframe-format-"));
   try {
     const formattable = tree.files().filter((f) => f.path === "biome.json" || FORMATTED.test(f.path));
@@ -66,7 +75,9 @@ export async function formatTree(tree: FileTree): Promise<FileTree> {
     try {
       report = JSON.parse(output.slice(output.indexOf("{"))) as BiomeReport;
     } catch (error) {
-      throw new FormatError(`Biome did not answer with a report:\n${output.slice(0, 2000)}`, { cause: error });
+      throw new FormatError(`Biome did not answer with a report:\n${output.slice(0, 2000)}`, {
+        cause: error,
+      });
     }
     const broken = report.diagnostics.filter((d) => d.category === "parse");
     if (broken.length > 0) {
@@ -75,7 +86,9 @@ export async function formatTree(tree: FileTree): Promise<FileTree> {
     }
     const formatted = new FileTree();
     const contents = new Map(
-      await Promise.all(formattable.map(async (f) => [f.path, await readFile(join(dir, f.path), "utf8")] as const)),
+      await Promise.all(
+        formattable.map(async (f) => [f.path, await readFile(join(dir, f.path), "utf8")] as const),
+      ),
     );
     for (const file of tree.files()) formatted.write(file.path, contents.get(file.path) ?? file.content);
     return formatted;

@@ -66,7 +66,9 @@ describe("emitter", () => {
     await writeFile(join(out, "a.ts"), "mine\n");
     const second = treeOf({ "a.ts": "v2\n", "b.ts": "b2\n", "c.ts": "c\n" });
     const plan = await planEmit(second, out);
-    assert.deepEqual(plan.conflicts, [{ path: "a.ts", kind: "conflict", reason: "changed since AllFrame wrote it" }]);
+    assert.deepEqual(plan.conflicts, [
+      { path: "a.ts", kind: "conflict", reason: "changed since AllFrame wrote it" },
+    ]);
     await assert.rejects(emit(second, plan, options), (error: unknown) => {
       assert.ok(error instanceof EmitConflictError);
       assert.match(error.message, /a\.ts \(changed since AllFrame wrote it\)/);

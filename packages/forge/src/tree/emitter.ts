@@ -62,7 +62,8 @@ export async function planEmit(tree: FileTree, outDir: string): Promise<EmitPlan
       if (onDisk === undefined) return { path, kind: "create" };
       if (onDisk === content) return { path, kind: "unchanged" };
       const written = manifest?.files[path];
-      if (written === undefined) return { path, kind: "conflict", reason: "exists and was not written by AllFrame" };
+      if (written === undefined)
+        return { path, kind: "conflict", reason: "exists and was not written by AllFrame" };
       if (written === contentHash(onDisk)) return { path, kind: "update" };
       return { path, kind: "conflict", reason: "changed since AllFrame wrote it" };
     }),

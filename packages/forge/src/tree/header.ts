@@ -7,7 +7,8 @@
 /** Comment syntax by file name or extension. `undefined` means the format has no comments. */
 function commentStyle(path: string): { open: string; close: string } | undefined {
   const name = path.slice(path.lastIndexOf("/") + 1);
-  if (name === "Dockerfile" || name === ".gitignore" || name === ".dockerignore") return { open: "# ", close: "" };
+  if (name === "Dockerfile" || name === ".gitignore" || name === ".dockerignore")
+    return { open: "# ", close: "" };
   const ext = name.slice(name.lastIndexOf(".") + 1);
   switch (ext) {
     case "ts":

@@ -35,9 +35,26 @@ export type VerifyProgress =
   | { readonly event: "start"; readonly step: VerifyStepName }
   | { readonly event: "end"; readonly result: VerifyStepResult };
 
-function run(cwd: string, args: readonly string[], logFile: string): Promise<{ code: number; output: string }> {
+/**
+ * The environment for the generated workspace's npm: ours, minus npm's own per-invocation variables
+ * (set when ignite itself runs under npx or an npm script), which would otherwise leak our project's
+ * settings into theirs.
+ */
+function workspaceEnv(): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { FORCE_COLOR: "0" };
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.toLowerCase().startsWith("npm_") && key !== "INIT_CWD") env[key] = value;
+  }
+  return env;
+}
+
+function run(
+  cwd: string,
+  args: readonly string[],
+  logFile: string,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn("npm", [...args], { cwd, env: { ...process.env, FORCE_COLOR: "0" }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("npm", [...args], { cwd, env: workspaceEnv(), stdio: ["ignore", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
     const collect = (chunk: Buffer): void => {
       chunks.push(chunk);

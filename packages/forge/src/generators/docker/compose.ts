@@ -46,14 +46,21 @@ function broker(eventBus: string): { name: string; service: ComposeService; url:
         service: { image: "rabbitmq:3.13-management", ports: ["5672:5672", "15672:15672"] },
       };
     case "nats":
-      return { name: "nats", url: "nats://nats:4222", service: { image: "nats:2.10", command: ["-js"], ports: ["4222:4222"] } };
+      return {
+        name: "nats",
+        url: "nats://nats:4222",
+        service: { image: "nats:2.10", command: ["-js"], ports: ["4222:4222"] },
+      };
     default:
       return undefined;
   }
 }
 
 /** Builds the compose file's text for the scaffolded services. */
-export function composeFile(architecture: ResolvedArchitecture, services: readonly ScaffoldedService[]): string {
+export function composeFile(
+  architecture: ResolvedArchitecture,
+  services: readonly ScaffoldedService[],
+): string {
   const needsDatabase = services.some((s) => s.plan.engines.database === true);
   const needsRedis = services.some((s) => s.plan.engines.redis === true);
   const bus = broker(architecture.architecture.settings.event_bus);

@@ -32,7 +32,8 @@ export function mermaidDiagram(architecture: ResolvedArchitecture): string {
   }
   for (const e of architecture.events) {
     if (e.publishers.length > 0) continue;
-    for (const consumer of e.consumers) lines.push(`  ${nodeId(`unpublished_${e.name}`)} -.-> ${nodeId(consumer)}`);
+    for (const consumer of e.consumers)
+      lines.push(`  ${nodeId(`unpublished_${e.name}`)} -.-> ${nodeId(consumer)}`);
   }
   return lines.join("\n");
 }

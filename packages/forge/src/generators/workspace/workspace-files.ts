@@ -17,7 +17,11 @@ export interface DevManifestEntry {
   readonly port: number;
 }
 
-function rootPackageJson(architecture: ResolvedArchitecture, services: readonly ScaffoldedService[], outDir: string): string {
+function rootPackageJson(
+  architecture: ResolvedArchitecture,
+  services: readonly ScaffoldedService[],
+  outDir: string,
+): string {
   const manifest: DevManifestEntry[] = services.map((s) => ({
     name: s.service.name,
     type: s.service.type,
@@ -91,7 +95,8 @@ const BIOME = `${JSON.stringify(
 
 function readme(architecture: ResolvedArchitecture, services: readonly ScaffoldedService[]): string {
   const rows = services.map(
-    (s) => `| [${s.service.name}](${s.dir}/README.md) | ${s.service.type} | ${s.service.httpPort} | ${s.service.responsibility ?? ""} |`,
+    (s) =>
+      `| [${s.service.name}](${s.dir}/README.md) | ${s.service.type} | ${s.service.httpPort} | ${s.service.responsibility ?? ""} |`,
   );
   return code`
     # ${architecture.architecture.architecture.name}
