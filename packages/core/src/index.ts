@@ -1,0 +1,124 @@
+/**
+ * `@allframe/core`: the runtime every generated service runs on.
+ *
+ * Named re-exports only (no `export *`), grouped by folder. Contract suites (`*.contract.ts`) import
+ * `node:test` and are imported by path, never from here.
+ * @module
+ */
+
+// cache
+export { TtlCache, type TtlCacheOptions, type TtlCacheStats } from "./cache/index.ts";
+// errors
+export {
+  AllFrameError,
+  type AllFrameErrorOptions,
+  ERROR_CODE_MAPPING,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorIssue,
+  hasErrorCode,
+  isAllFrameError,
+  type ProtocolMapping,
+  toAllFrameError,
+} from "./errors/index.ts";
+// messaging: envelope, bus port + in-process bus + adapter registry, consumer runtime
+export {
+  assertEventType,
+  BACKOFF_STRATEGIES,
+  type BackoffOptions,
+  type BackoffStrategy,
+  backoffDelay,
+  ConcurrencyLimiter,
+  Consumer,
+  type ConsumerOptions,
+  type ConsumerStats,
+  type CreateEventOptions,
+  createEvent,
+  createEventBus,
+  type DeadLetter,
+  type DeadLetterQueue,
+  type DeliveryErrorHandler,
+  type EventBus,
+  type EventBusAdapterOptions,
+  type EventBusFactory,
+  type EventEnvelope,
+  type EventHandler,
+  eventBusSchemes,
+  InMemoryDeadLetterQueue,
+  InProcessEventBus,
+  type InProcessEventBusOptions,
+  registerEventBusAdapter,
+  type SubscribeOptions,
+  type Subscription,
+} from "./messaging/index.ts";
+// observability
+export {
+  createLogger,
+  createMemoryLogDestination,
+  LOG_LEVELS,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  type MemoryLogDestination,
+} from "./observability/index.ts";
+
+// persistence: document store port, memory and SQLite
+export {
+  assertCollectionName,
+  COLLECTION_NAME_PATTERN,
+  closedStoreError,
+  type Document,
+  type DocumentStore,
+  type ListOptions,
+  MemoryDocumentStore,
+  type OpenDocumentStoreOptions,
+  openDocumentStore,
+  resolveListOptions,
+  SqliteDocumentStore,
+  type SqliteDocumentStoreOptions,
+  serialiseDocument,
+  sqlitePathFromUrl,
+} from "./persistence/index.ts";
+// runtime: service host, configuration, validation, clock and ids
+export {
+  type Clock,
+  createServiceHost,
+  type EnvIssue,
+  type ErrorBody,
+  envBoolean,
+  envInteger,
+  envPort,
+  errorResponse,
+  formatIssuePath,
+  formatIssues,
+  type HookOutcome,
+  type IdGenerator,
+  INTERNAL_ERROR_BODY,
+  type ListeningAddress,
+  loadEnvConfig,
+  ManualClock,
+  notFoundResponse,
+  parseParams,
+  parseQuery,
+  type ReadinessCheck,
+  ReadinessChecks,
+  raceDeadline,
+  readJson,
+  type ServiceHost,
+  type ServiceHostOptions,
+  SHUTDOWN_PHASES,
+  type ShutdownHook,
+  ShutdownHooks,
+  type ShutdownPhase,
+  type ShutdownReport,
+  sequentialIds,
+  systemClock,
+  toErrorIssues,
+  uuidGenerator,
+} from "./runtime/index.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Reserved for cqrs/, saga/, scheduling/, realtime/, streaming/, testing/ (written in parallel): add
+// one named `export { ... } from "./<folder>/index.ts";` per folder below. (`biome check --write`
+// sorts export blocks by path, so they may move up among the ones above; that is fine.)
+// ---------------------------------------------------------------------------------------------

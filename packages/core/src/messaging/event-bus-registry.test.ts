@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { hasErrorCode } from "../errors/allframe-error.ts";
+import { createLogger } from "../observability/logger.ts";
+import { createEventBus, eventBusSchemes, registerEventBusAdapter } from "./event-bus-registry.ts";
+import { InProcessEventBus } from "./in-process-event-bus.ts";
+
+const logger = createLogger({ service: "test", level: "silent" });
+
+describe("createEventBus", () => {
+  it("uses the in-process bus when no URL or a memory URL is given", async () => {
+    for (const url of [undefined, "", "  ", "memory:", "in-process:", "MEMORY://x"]) {
+      const bus = createEventBus({ url, logger });
+      assert.ok(bus instanceof InProcessEventBus, String(url));
+      await bus.close();
+    }
+    assert.deepEqual(eventBusSchemes().slice(0, 2), ["memory:", "in-process:"]);
+  });
+
+  it("reports schemes without an adapter as unsupported, without echoing the URL", () => {
+    assert.throws(
+      () => createEventBus({ url: "nats://user:secret@127.0.0.1:4222", logger }),
+      (e) =>
+        hasErrorCode(e, "unsupported") &&
+        e.message ===
+          'EVENT_BUS_URL scheme "nats:" is not available in this version of @allframe/core; unset EVENT_BUS_URL to use the in-process bus',
+    );
+    assert.throws(
+      () => createEventBus({ url: "localhost:4222x" }),
+      (e) => hasErrorCode(e, "unsupported"),
+    );
+    assert.throws(
+      () => createEventBus({ url: "//no-scheme" }),
+      (e) => hasErrorCode(e, "configuration"),
+    );
+  });
+
+  it("uses an adapter registered for a scheme", async () => {
+    let received: string | undefined;
+    registerEventBusAdapter("Test-Bus", ({ url }) => {
+      received = url;
+      return new InProcessEventBus({ logger });
+    });
+    const bus = createEventBus({ url: "test-bus://broker:1", logger });
+    assert.equal(received, "test-bus://broker:1");
+    await bus.close();
+  });
+});

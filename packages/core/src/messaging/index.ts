@@ -1,0 +1,39 @@
+/**
+ * @module messaging: the event envelope, the event bus port with its in-process implementation and
+ * adapter registry, and the consumer runtime. Contract suites (`event-bus.contract.ts`,
+ * `consumer/dead-letter-queue.contract.ts`) import `node:test` and are imported by path, not from here.
+ */
+export {
+  BACKOFF_STRATEGIES,
+  type BackoffOptions,
+  type BackoffStrategy,
+  backoffDelay,
+  ConcurrencyLimiter,
+  Consumer,
+  type ConsumerOptions,
+  type ConsumerStats,
+  type DeadLetter,
+  type DeadLetterQueue,
+  InMemoryDeadLetterQueue,
+} from "./consumer/index.ts";
+export type {
+  DeliveryErrorHandler,
+  EventBus,
+  EventHandler,
+  SubscribeOptions,
+  Subscription,
+} from "./event-bus.ts";
+export {
+  createEventBus,
+  type EventBusAdapterOptions,
+  type EventBusFactory,
+  eventBusSchemes,
+  registerEventBusAdapter,
+} from "./event-bus-registry.ts";
+export {
+  assertEventType,
+  type CreateEventOptions,
+  createEvent,
+  type EventEnvelope,
+} from "./event-envelope.ts";
+export { InProcessEventBus, type InProcessEventBusOptions } from "./in-process-event-bus.ts";

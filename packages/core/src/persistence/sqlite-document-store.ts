@@ -1,0 +1,141 @@
+/**
+ * The embedded durable document store: one SQLite file, one table per collection, on `node:sqlite`
+ * (DESIGN.md measured ~3,200 durable single-row transactions/s in WAL mode on this machine).
+ * @module
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { AllFrameError, isAllFrameError } from "../errors/allframe-error.ts";
+import {
+  assertCollectionName,
+  closedStoreError,
+  type Document,
+  type DocumentStore,
+  type ListOptions,
+  resolveListOptions,
+  serialiseDocument,
+} from "./document-store.ts";
+
+/** Options for {@link SqliteDocumentStore}. */
+export interface SqliteDocumentStoreOptions {
+  /** Database file; `":memory:"` for a private in-memory database. Parent folders are created. */
+  path: string;
+  /** Table name; must match `COLLECTION_NAME_PATTERN`. */
+  collection: string;
+  /** How long a write waits for another process's lock, in milliseconds; default 5000. */
+  busyTimeoutMs?: number;
+}
+
+interface Statements {
+  get: StatementSync;
+  list: StatementSync;
+  put: StatementSync;
+  delete: StatementSync;
+  count: StatementSync;
+}
+
+function prepare(db: DatabaseSync, table: string): Statements {
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS ${table} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL) STRICT`,
+  );
+  return {
+    get: db.prepare(`SELECT doc FROM ${table} WHERE id = ?`),
+    list: db.prepare(`SELECT doc FROM ${table} ORDER BY seq LIMIT ? OFFSET ?`),
+    put: db.prepare(
+      `INSERT INTO ${table} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`,
+    ),
+    delete: db.prepare(`DELETE FROM ${table} WHERE id = ?`),
+    count: db.prepare(`SELECT COUNT(*) AS n FROM ${table}`),
+  };
+}
+
+/**
+ * A {@link DocumentStore} in SQLite: table `<collection>(seq INTEGER PRIMARY KEY AUTOINCREMENT,
+ * id TEXT UNIQUE, doc TEXT)` holding each document as JSON; `seq` keeps insertion order across
+ * upserts. WAL journal, default (FULL) synchronous: a resolved `put` survives a crash.
+ *
+ * @throws AllFrameError `configuration` (constructor) for a bad collection name or a file that
+ *   cannot be opened; `unavailable` for SQLite I/O failures and calls after `close()`.
+ * @example
+ * const orders = new SqliteDocumentStore<Order>({ path: "./data/orders.db", collection: "orders" });
+ */
+export class SqliteDocumentStore<T extends Document> implements DocumentStore<T> {
+  readonly kind = "sqlite";
+  readonly collection: string;
+  readonly path: string;
+  readonly #db: DatabaseSync;
+  readonly #sql: Statements;
+  #closed = false;
+
+  constructor(opts: SqliteDocumentStoreOptions) {
+    assertCollectionName(opts.collection);
+    this.collection = opts.collection;
+    this.path = opts.path;
+    let db: DatabaseSync | undefined;
+    try {
+      if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true });
+      db = new DatabaseSync(opts.path, { timeout: opts.busyTimeoutMs ?? 5000 });
+      this.#sql = prepare(db, `"${opts.collection}"`);
+    } catch (cause) {
+      db?.close();
+      throw new AllFrameError(
+        "configuration",
+        `cannot open SQLite database "${opts.path}": ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
+    }
+    this.#db = db;
+  }
+
+  /** Runs one statement; SQLite failures become `unavailable` errors naming the operation. */
+  #run<R>(operation: string, fn: (sql: Statements) => R): R {
+    if (this.#closed) throw closedStoreError(this.kind, this.collection);
+    try {
+      return fn(this.#sql);
+    } catch (cause) {
+      if (isAllFrameError(cause)) throw cause;
+      throw new AllFrameError(
+        "unavailable",
+        `sqlite document store "${this.collection}": ${operation} failed: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+  }
+
+  async get(id: string): Promise<T | undefined> {
+    const row = this.#run("get", (sql) => sql.get.get(id));
+    return row === undefined ? undefined : (JSON.parse(String(row.doc)) as T);
+  }
+
+  async list(opts?: ListOptions): Promise<T[]> {
+    const { limit, offset } = resolveListOptions(opts);
+    // SQLite reads a negative LIMIT as "no limit".
+    const rows = this.#run("list", (sql) => sql.list.all(Number.isFinite(limit) ? limit : -1, offset));
+    return rows.map((row) => JSON.parse(String(row.doc)) as T);
+  }
+
+  async put(doc: T): Promise<void> {
+    const json = serialiseDocument(doc);
+    this.#run("put", (sql) => sql.put.run(doc.id, json));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = this.#run("delete", (sql) => sql.delete.run(id));
+    return Number(result.changes) > 0;
+  }
+
+  async count(): Promise<number> {
+    const row = this.#run("count", (sql) => sql.count.get());
+    return Number(row?.n ?? 0);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#db.close();
+  }
+}

@@ -1,0 +1,328 @@
+/**
+ * The process every generated service runs in: a Hono app on Node's HTTP server with health and
+ * readiness routes, JSON errors, request logging and graceful shutdown (DESIGN.md: "graceful
+ * shutdown"; the stop order follows Kubernetes' termination sequence: not-ready, stop accepting,
+ * drain, close).
+ * @module
+ */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer } from "@hono/node-server";
+import { Hono } from "hono";
+import { AllFrameError } from "../errors/allframe-error.ts";
+import { createLogger, type Logger } from "../observability/logger.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import { errorResponse, notFoundResponse } from "./http-errors.ts";
+import { InFlightRequests } from "./in-flight-requests.ts";
+import { ReadinessChecks } from "./readiness-checks.ts";
+import { raceDeadline, type ShutdownHook, ShutdownHooks, type ShutdownPhase } from "./shutdown-hooks.ts";
+
+export type { ShutdownPhase } from "./shutdown-hooks.ts";
+
+/** Options for {@link createServiceHost}. */
+export interface ServiceHostOptions {
+  /** Service name, reported by `/health` and in every log line. */
+  name: string;
+  /** Service version, reported by `/health`; default `"0.0.0"`. */
+  version?: string;
+  /** TCP port; `0` picks a free ephemeral port. */
+  port: number;
+  /** Interface to bind; default env `HOST`, else `"127.0.0.1"`. Use `"0.0.0.0"` in containers. */
+  host?: string;
+  /** Logger; default `createLogger({ service: name })`. */
+  logger?: Logger;
+  /** Upper bound for the whole of `stop()`, in milliseconds; default 10000. */
+  shutdownTimeoutMs?: number;
+  /** Upper bound for one readiness check, in milliseconds; default 2000 (a late check counts as false). */
+  readinessCheckTimeoutMs?: number;
+  /** Clock for `uptimeSeconds`; default the system clock. */
+  clock?: Clock;
+}
+
+/** Where a started host listens. */
+export interface ListeningAddress {
+  /** e.g. `http://127.0.0.1:43127`. */
+  url: string;
+  port: number;
+}
+
+/** What `stop()` did. */
+export interface ShutdownReport {
+  reason: string;
+  /** True when `shutdownTimeoutMs` passed before everything finished. */
+  timedOut: boolean;
+  /** Hooks that threw (each was logged; the others still ran). */
+  failed: string[];
+  /**
+   * What had not finished at the deadline: hook names, `"http-requests"` (requests cut off) and
+   * `"http-server"` (connections, e.g. WebSockets, that no hook closed and were destroyed).
+   */
+  unfinished: string[];
+  durationMs: number;
+}
+
+/** A running (or runnable) service. See {@link createServiceHost}. */
+export interface ServiceHost {
+  readonly name: string;
+  readonly version: string;
+  /** The Hono app; register routes on it. `/health` and `/ready` are taken. */
+  readonly app: Hono;
+  readonly logger: Logger;
+  /** Aborted (with an `unavailable` AllFrameError as reason) the moment `stop()` begins. */
+  readonly shutdownSignal: AbortSignal;
+  /** Node's HTTP server once `start()` resolved (e.g. to handle WebSocket upgrades); else undefined. */
+  readonly httpServer: Server | undefined;
+  /**
+   * Adds a check to `/ready`; throwing, rejecting or exceeding `readinessCheckTimeoutMs` counts as false.
+   * @throws AllFrameError `configuration` when a check with this name exists.
+   */
+  addReadinessCheck(name: string, check: () => boolean | Promise<boolean>): void;
+  /**
+   * Runs `fn` during `stop()`: all `"drain"` hooks (stop consumers, schedulers; flush) before all
+   * `"close"` hooks (pools, stores), each phase in reverse registration order. `fn` receives a signal
+   * that aborts when the shutdown deadline passes.
+   */
+  onShutdown(name: string, fn: (signal: AbortSignal) => void | Promise<void>, phase?: ShutdownPhase): void;
+  /**
+   * Listens on `host:port`; resolves once listening. Calling it again returns the same promise.
+   * @throws AllFrameError `configuration` when the port is taken or the host cannot be bound;
+   *   `unavailable` after `stop()`.
+   */
+  start(): Promise<ListeningAddress>;
+  /**
+   * Shuts down: not-ready, close the listener and idle keep-alive connections, wait for in-flight
+   * requests, drain hooks, close hooks; all bounded by `shutdownTimeoutMs`. Never rejects; idempotent,
+   * concurrent calls share one promise.
+   */
+  stop(reason?: string): Promise<ShutdownReport>;
+  /**
+   * On SIGTERM/SIGINT (or the given signals): `stop()`, then `process.exitCode` = 0, or 1 if the
+   * timeout hit. A repeated signal while stopping is logged and ignored (npm forwards Ctrl-C twice).
+   */
+  installSignalHandlers(signals?: readonly NodeJS.Signals[]): void;
+}
+
+/**
+ * Creates a service host. Nothing listens until `start()`.
+ *
+ * @throws AllFrameError `configuration` for an empty name, a port outside 0..65535 or a negative timeout.
+ * @example
+ * const host = createServiceHost({ name: "orders", port: config.PORT });
+ * host.app.get("/orders/:id", async (c) => c.json(await orders.get(c.req.param("id"))));
+ * host.onShutdown("database", () => store.close());
+ * host.installSignalHandlers();
+ * await host.start();
+ */
+export function createServiceHost(opts: ServiceHostOptions): ServiceHost {
+  return new NodeServiceHost(opts);
+}
+
+function requireOption(ok: boolean, message: string): void {
+  if (!ok) throw new AllFrameError("configuration", message);
+}
+
+class NodeServiceHost implements ServiceHost {
+  readonly name: string;
+  readonly version: string;
+  readonly app = new Hono();
+  readonly logger: Logger;
+  readonly #host: string;
+  readonly #port: number;
+  readonly #shutdownTimeoutMs: number;
+  readonly #clock: Clock;
+  readonly #createdAt: number;
+  readonly #abort = new AbortController();
+  readonly #checks: ReadinessChecks;
+  readonly #hooks = new ShutdownHooks();
+  #server: Server | undefined;
+  #listening: Server | undefined;
+  #starting: Promise<ListeningAddress> | undefined;
+  #stopping: Promise<ShutdownReport> | undefined;
+  #requests: InFlightRequests | undefined;
+  #signalsInstalled = false;
+
+  constructor(opts: ServiceHostOptions) {
+    requireOption(opts.name.trim() !== "", "service host name must not be empty");
+    requireOption(
+      Number.isInteger(opts.port) && opts.port >= 0 && opts.port <= 65535,
+      `port ${opts.port} is not a TCP port; use an integer from 0 to 65535 (0 = any free port)`,
+    );
+    this.#shutdownTimeoutMs = opts.shutdownTimeoutMs ?? 10_000;
+    requireOption(this.#shutdownTimeoutMs >= 0, "shutdownTimeoutMs must be zero or more milliseconds");
+    this.name = opts.name;
+    this.version = opts.version ?? "0.0.0";
+    this.#port = opts.port;
+    this.#host = opts.host ?? process.env.HOST ?? "127.0.0.1";
+    this.logger = opts.logger ?? createLogger({ service: opts.name });
+    this.#clock = opts.clock ?? systemClock;
+    this.#createdAt = this.#clock.now().getTime();
+    this.#checks = new ReadinessChecks(opts.readinessCheckTimeoutMs ?? 2000, this.logger);
+    this.#installRoutes();
+  }
+
+  get shutdownSignal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  get httpServer(): Server | undefined {
+    return this.#listening;
+  }
+
+  addReadinessCheck(name: string, check: () => boolean | Promise<boolean>): void {
+    this.#checks.add(name, check);
+  }
+
+  onShutdown(name: string, fn: ShutdownHook, phase: ShutdownPhase = "close"): void {
+    this.#hooks.add(name, fn, phase);
+  }
+
+  #installRoutes(): void {
+    const { app, logger } = this;
+    app.use(async (c, next) => {
+      const started = performance.now();
+      try {
+        await next();
+      } catch (error) {
+        // Hono hands only Error instances to onError; anything else thrown lands here.
+        c.res = errorResponse(c, error, logger);
+      }
+      const entry = {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+      };
+      // Probes hit every few seconds; keep them out of the info stream.
+      if (c.req.path === "/health" || c.req.path === "/ready") logger.debug(entry, "request");
+      else logger.info(entry, "request");
+    });
+    app.onError((error, c) => errorResponse(c, error, logger));
+    app.notFound((c) => notFoundResponse(c));
+    app.get("/health", (c) =>
+      c.json({
+        status: "ok",
+        service: this.name,
+        version: this.version,
+        uptimeSeconds: Math.floor((this.#clock.now().getTime() - this.#createdAt) / 1000),
+      }),
+    );
+    app.get("/ready", async (c) => {
+      if (this.#stopping !== undefined) return c.json({ status: "shutting-down", checks: {} }, 503);
+      const checks = await this.#checks.run();
+      const ready = Object.values(checks).every(Boolean);
+      return c.json({ status: ready ? "ready" : "not-ready", checks }, ready ? 200 : 503);
+    });
+  }
+
+  start(): Promise<ListeningAddress> {
+    if (this.#stopping !== undefined) {
+      return Promise.reject(
+        new AllFrameError("unavailable", `service ${this.name} is stopping; it cannot start`),
+      );
+    }
+    this.#starting ??= this.#listen().catch((error: unknown) => {
+      this.#starting = undefined;
+      throw error;
+    });
+    return this.#starting;
+  }
+
+  #listen(): Promise<ListeningAddress> {
+    const server = createAdaptorServer({ fetch: this.app.fetch, hostname: this.#host }) as Server;
+    this.#requests = new InFlightRequests(server, () => this.#stopping !== undefined);
+    this.#server = server;
+    return new Promise((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        server.off("listening", onListening);
+        this.#server = undefined;
+        const what =
+          error.code === "EADDRINUSE"
+            ? "is already in use; set PORT to a free port"
+            : `cannot be bound (${error.code ?? error.message}); check HOST and PORT`;
+        reject(new AllFrameError("configuration", `${this.#host}:${this.#port} ${what}`, { cause: error }));
+      };
+      const onListening = () => {
+        server.off("error", onError);
+        server.on("error", (error) => this.logger.error({ err: error }, "http server error"));
+        const { port } = server.address() as AddressInfo;
+        const host = this.#host.includes(":") ? `[${this.#host}]` : this.#host;
+        this.#listening = server;
+        this.logger.info({ host: this.#host, port, version: this.version }, "listening");
+        resolve({ url: `http://${host}:${port}`, port });
+      };
+      server.once("error", onError);
+      server.once("listening", onListening);
+      server.listen(this.#port, this.#host);
+    });
+  }
+
+  stop(reason = "stop requested"): Promise<ShutdownReport> {
+    this.#stopping ??= this.#shutdown(reason);
+    return this.#stopping;
+  }
+
+  async #shutdown(reason: string): Promise<ShutdownReport> {
+    const started = performance.now();
+    this.#abort.abort(new AllFrameError("unavailable", `service ${this.name} is shutting down: ${reason}`));
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new AllFrameError("timeout", `shutdown exceeded ${this.#shutdownTimeoutMs} ms`)),
+      this.#shutdownTimeoutMs,
+    );
+    this.logger.info({ reason }, "shutting down");
+    const unfinished: string[] = [];
+    await this.#starting?.catch(() => undefined);
+    const server = this.#server;
+    let serverClosed = server === undefined;
+    const closed = new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve());
+    void closed.then(() => {
+      serverClosed = true;
+    });
+    server?.closeIdleConnections();
+    const requestsIdle = this.#requests?.idle() ?? Promise.resolve();
+    if ((await raceDeadline(requestsIdle, deadline.signal)) === "deadline") {
+      server?.closeAllConnections();
+      unfinished.push("http-requests");
+    }
+    server?.closeIdleConnections();
+    const hooks = await this.#hooks.run(deadline.signal, this.logger);
+    unfinished.push(...hooks.unfinished);
+    // Upgraded (WebSocket) sockets keep the server open until a drain hook closes them.
+    if (!serverClosed && (await raceDeadline(closed, deadline.signal)) === "deadline") {
+      if ((this.#requests?.destroyOpenConnections() ?? 0) > 0) unfinished.push("http-server");
+    }
+    clearTimeout(timer);
+    this.#listening = undefined;
+    const report: ShutdownReport = {
+      reason,
+      timedOut: deadline.signal.aborted,
+      failed: hooks.failed,
+      unfinished,
+      durationMs: Math.round(performance.now() - started),
+    };
+    if (report.timedOut) {
+      this.logger.warn(
+        report,
+        `shutdown timed out after ${this.#shutdownTimeoutMs} ms; unfinished: ${unfinished.join(", ")}`,
+      );
+    } else {
+      this.logger.info(report, "stopped");
+    }
+    return report;
+  }
+
+  installSignalHandlers(signals: readonly NodeJS.Signals[] = ["SIGTERM", "SIGINT"]): void {
+    if (this.#signalsInstalled) return;
+    this.#signalsInstalled = true;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (this.#stopping !== undefined) {
+        this.logger.warn({ signal }, "shutdown already in progress; signal ignored");
+        return;
+      }
+      void this.stop(`received ${signal}`).then((report) => {
+        process.exitCode = report.timedOut ? 1 : 0;
+      });
+    };
+    for (const signal of signals) process.on(signal, onSignal);
+  }
+}
