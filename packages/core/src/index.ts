@@ -6,6 +6,9 @@
  * @module
  */
 
+// schema and HTTP types generated services use, so they depend on @allframe/core alone (one copy of each)
+export type { Context, Hono } from "hono";
+export { z } from "zod";
 // cache
 export { TtlCache, type TtlCacheOptions, type TtlCacheStats } from "./cache/index.ts";
 // errors
@@ -61,7 +64,6 @@ export {
   type LogLevel,
   type MemoryLogDestination,
 } from "./observability/index.ts";
-
 // persistence: document store port, memory and SQLite
 export {
   assertCollectionName,
@@ -116,6 +118,13 @@ export {
   toErrorIssues,
   uuidGenerator,
 } from "./runtime/index.ts";
+// testing: a harness for services built on this runtime
+export {
+  type CreateServiceFn,
+  type HarnessResponse,
+  type ServiceHarness,
+  startService,
+} from "./testing/index.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Reserved for cqrs/, saga/, scheduling/, realtime/, streaming/, testing/ (written in parallel): add

@@ -55,6 +55,28 @@ describe("service host", () => {
     });
   });
 
+  it("runs start hooks in order once listening, with the HTTP server available", async () => {
+    const { host } = makeHost();
+    const seen: string[] = [];
+    host.onStart("first", () => {
+      seen.push(`first:${host.httpServer?.listening === true}`);
+    });
+    host.onStart("second", async () => {
+      seen.push("second");
+    });
+    await host.start();
+    assert.deepEqual(seen, ["first:true", "second"]);
+    assert.throws(() => host.onStart("late", () => {}), /added after start/);
+  });
+
+  it("rejects start() naming a failing start hook", async () => {
+    const { host } = makeHost();
+    host.onStart("consumer", () => {
+      throw new Error("broker down");
+    });
+    await assert.rejects(host.start(), /start hook "consumer" of orders failed: broker down/);
+  });
+
   it("reports readiness from its checks, and not-ready when one fails", async () => {
     const { host } = makeHost();
     let dbUp = true;

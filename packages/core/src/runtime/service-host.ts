@@ -84,6 +84,12 @@ export interface ServiceHost {
    */
   onShutdown(name: string, fn: (signal: AbortSignal) => void | Promise<void>, phase?: ShutdownPhase): void;
   /**
+   * Runs `fn` once the server listens, in registration order, before `start()` resolves: start
+   * consumers, schedulers, pollers and anything that needs `httpServer`. A failing hook rejects
+   * `start()` with the hook's name; the caller then calls `stop()`, which runs the shutdown hooks.
+   */
+  onStart(name: string, fn: () => void | Promise<void>): void;
+  /**
    * Listens on `host:port`; resolves once listening. Calling it again returns the same promise.
    * @throws AllFrameError `configuration` when the port is taken or the host cannot be bound;
    *   `unavailable` after `stop()`.
@@ -134,6 +140,7 @@ class NodeServiceHost implements ServiceHost {
   readonly #abort = new AbortController();
   readonly #checks: ReadinessChecks;
   readonly #hooks = new ShutdownHooks();
+  readonly #startHooks: Array<{ name: string; fn: () => void | Promise<void> }> = [];
   #server: Server | undefined;
   #listening: Server | undefined;
   #starting: Promise<ListeningAddress> | undefined;
@@ -174,6 +181,28 @@ class NodeServiceHost implements ServiceHost {
 
   onShutdown(name: string, fn: ShutdownHook, phase: ShutdownPhase = "close"): void {
     this.#hooks.add(name, fn, phase);
+  }
+
+  onStart(name: string, fn: () => void | Promise<void>): void {
+    requireOption(this.#starting === undefined, `start hook "${name}" added after start()`);
+    this.#startHooks.push({ name, fn });
+  }
+
+  async #runStartHooks(address: ListeningAddress): Promise<ListeningAddress> {
+    for (const { name, fn } of this.#startHooks) {
+      try {
+        await fn();
+      } catch (error) {
+        throw new AllFrameError(
+          "unavailable",
+          `start hook "${name}" of ${this.name} failed: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+    }
+    return address;
   }
 
   #installRoutes(): void {
@@ -220,10 +249,12 @@ class NodeServiceHost implements ServiceHost {
         new AllFrameError("unavailable", `service ${this.name} is stopping; it cannot start`),
       );
     }
-    this.#starting ??= this.#listen().catch((error: unknown) => {
-      this.#starting = undefined;
-      throw error;
-    });
+    this.#starting ??= this.#listen()
+      .then((address) => this.#runStartHooks(address))
+      .catch((error: unknown) => {
+        this.#starting = undefined;
+        throw error;
+      });
     return this.#starting;
   }
 

@@ -4,9 +4,10 @@
  * services' tests use it; so can yours (Emmett ships its testing helpers the same way).
  * @module
  */
+
+import type { EventBus } from "../messaging/event-bus.ts";
 import type { EventEnvelope } from "../messaging/event-envelope.ts";
 import { createEvent } from "../messaging/event-envelope.ts";
-import type { EventBus } from "../messaging/event-bus.ts";
 import { InProcessEventBus } from "../messaging/in-process-event-bus.ts";
 import type { ServiceHost } from "../runtime/service-host.ts";
 
@@ -37,12 +38,19 @@ export interface ServiceHarness {
     init?: { method?: string; body?: unknown; headers?: Record<string, string> },
   ): Promise<HarnessResponse<T>>;
   /** Publishes an event on the service's bus, as another service would. */
-  publish(type: string, data: unknown, options?: { key?: string; headers?: Record<string, string> }): Promise<void>;
+  publish(
+    type: string,
+    data: unknown,
+    options?: { key?: string; headers?: Record<string, string> },
+  ): Promise<void>;
   /**
    * Polls `probe` every 10 ms until it returns something other than `undefined`/`false`, for effects
    * that cross the asynchronous bus. Rejects after `timeoutMs` (default 5000) naming what it waited for.
    */
-  waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T>;
+  waitFor<T>(
+    probe: () => T | undefined | false | Promise<T | undefined | false>,
+    timeoutMs?: number,
+  ): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -73,7 +81,10 @@ export async function startService(
     host,
     bus,
     published,
-    async request<T>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+    async request<T>(
+      path: string,
+      init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+    ) {
       const headers: Record<string, string> = { ...init.headers };
       if (init.body !== undefined) headers["content-type"] = "application/json";
       const response = await fetch(url + path, {
@@ -83,17 +94,25 @@ export async function startService(
       });
       const text = await response.text();
       const isJson = response.headers.get("content-type")?.includes("json") === true && text !== "";
-      return { status: response.status, body: (isJson ? JSON.parse(text) : text || undefined) as T, headers: response.headers };
+      return {
+        status: response.status,
+        body: (isJson ? JSON.parse(text) : text || undefined) as T,
+        headers: response.headers,
+      };
     },
     async publish(type, data, opts = {}) {
       await bus.publish(createEvent(type, data, { source: "test", ...opts }));
     },
-    async waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
+    async waitFor<T>(
+      probe: () => T | undefined | false | Promise<T | undefined | false>,
+      timeoutMs = 5000,
+    ): Promise<T> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const value = await probe();
         if (value !== undefined && value !== false) return value;
-        if (Date.now() > deadline) throw new Error(`waitFor: condition not met within ${timeoutMs} ms: ${probe.toString()}`);
+        if (Date.now() > deadline)
+          throw new Error(`waitFor: condition not met within ${timeoutMs} ms: ${probe.toString()}`);
         await new Promise((r) => setTimeout(r, 10));
       }
     },
