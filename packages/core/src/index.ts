@@ -11,6 +11,32 @@ export type { Context, Hono } from "hono";
 export { z } from "zod";
 // cache
 export { TtlCache, type TtlCacheOptions, type TtlCacheStats } from "./cache/index.ts";
+// cqrs: event store, deciders and command handling, projections
+export {
+  type AppendResult,
+  assertExpectedVersion,
+  CommandHandler,
+  type CommandHandlerOptions,
+  ConcurrencyError,
+  type Decider,
+  type EventShape,
+  EventStore,
+  type EventStoreBackend,
+  type EventStoreOptions,
+  type EventSubscriber,
+  type ExpectedVersion,
+  type HandledCommand,
+  type InlineHandler,
+  InMemoryEventStoreBackend,
+  isConcurrencyError,
+  type NewEvent,
+  NO_STREAM_VERSION,
+  type Projection,
+  ProjectionRegistry,
+  type ProjectionStatus,
+  type RecordedEvent,
+  type RecordedEventDraft,
+} from "./cqrs/index.ts";
 // errors
 export {
   AllFrameError,
@@ -81,6 +107,16 @@ export {
   serialiseDocument,
   sqlitePathFromUrl,
 } from "./persistence/index.ts";
+// realtime: WebSocket hub
+export {
+  type Authorize,
+  type ClientFrame,
+  clientFrameSchema,
+  MAX_SUBSCRIPTIONS,
+  type ServerFrame,
+  WebSocketHub,
+  type WebSocketHubOptions,
+} from "./realtime/index.ts";
 // runtime: service host, configuration, validation, clock and ids
 export {
   type Clock,
@@ -118,6 +154,38 @@ export {
   toErrorIssues,
   uuidGenerator,
 } from "./runtime/index.ts";
+// saga: orchestrator with compensations
+export {
+  InMemorySagaStateStore,
+  type SagaCompensation,
+  type SagaDefinition,
+  type SagaInstance,
+  type SagaListOptions,
+  type SagaLogEntry,
+  SagaOrchestrator,
+  type SagaOrchestratorOptions,
+  type SagaStateStore,
+  type SagaStatus,
+  type SagaStep,
+} from "./saga/index.ts";
+// scheduling: cron jobs
+export {
+  type JobDefinition,
+  type JobInfo,
+  type JobRun,
+  type JobRunStatus,
+  OVERLAP_POLICIES,
+  type OverlapPolicy,
+  Scheduler,
+  type SchedulerOptions,
+} from "./scheduling/index.ts";
+// streaming: tumbling windows with watermarks
+export {
+  TumblingWindowAggregator,
+  type TumblingWindowOptions,
+  type TumblingWindowSnapshot,
+  type WindowResult,
+} from "./streaming/index.ts";
 // testing: a harness for services built on this runtime
 export {
   type CreateServiceFn,
@@ -125,9 +193,3 @@ export {
   type ServiceHarness,
   startService,
 } from "./testing/index.ts";
-
-// ---------------------------------------------------------------------------------------------
-// Reserved for cqrs/, saga/, scheduling/, realtime/, streaming/, testing/ (written in parallel): add
-// one named `export { ... } from "./<folder>/index.ts";` per folder below. (`biome check --write`
-// sorts export blocks by path, so they may move up among the ones above; that is fine.)
-// ---------------------------------------------------------------------------------------------
