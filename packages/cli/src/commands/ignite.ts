@@ -68,11 +68,13 @@ export async function igniteCommand(options: IgniteCommandOptions, io: CliIo): P
   if (options.verify) {
     io.out("verify:");
     const verified = await verifyWorkspace(outDir, (p) => {
-      if (p.event === "start") io.out(`  ${p.step.padEnd(9)} running...`);
-      else
-        io.out(
-          `  ${p.result.name.padEnd(9)} ${p.result.ok ? "ok" : "FAILED"} (${duration(p.result.durationMs)})`,
-        );
+      if (p.event === "start") {
+        io.out(`  ${p.step.padEnd(9)} running...`);
+        return;
+      }
+      const { name, ok, durationMs, testsPassed } = p.result;
+      const tests = testsPassed === undefined ? "" : `, ${testsPassed} tests passed`;
+      io.out(`  ${name.padEnd(9)} ${ok ? "ok" : "FAILED"} (${duration(durationMs)}${tests})`);
     });
     if (!verified.ok) {
       const failed = verified.steps.at(-1);

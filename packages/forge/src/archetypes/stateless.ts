@@ -132,7 +132,7 @@ function writeEntity(files: ServiceFiles, service: ResolvedService, entity: stri
       export function register${entity}Routes(app: Hono, service: ${entity}Service): void {
         app.post(${str(path)}, async (c) => c.json(await service.create(await readJson(c, ${v}Input)), 201));
         app.get(${str(path)}, async (c) => {
-          const { limit, offset } = parseQuery(page, c.req.query());
+          const { limit, offset } = parseQuery(c, page);
           return c.json({ items: await service.list(limit, offset), limit, offset });
         });
         app.get(${str(`${path}/:id`)}, async (c) => c.json(await service.get(c.req.param("id"))));

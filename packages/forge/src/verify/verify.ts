@@ -23,6 +23,19 @@ export interface VerifyStepResult {
   readonly ok: boolean;
   readonly durationMs: number;
   readonly tail: string;
+  /** For the test step: how many tests passed, as the runner reported. */
+  readonly testsPassed?: number;
+}
+
+/**
+ * Reads node:test's closing counts (`ℹ tests N`, `ℹ pass N`, or TAP's `# tests N`). A test step that
+ * exits 0 without running a test is a failure: nothing was verified.
+ */
+export function testCounts(output: string): { tests: number; pass: number } | undefined {
+  const tests = /^(?:ℹ|#) tests (\d+)$/m.exec(output);
+  const pass = /^(?:ℹ|#) pass (\d+)$/m.exec(output);
+  if (tests === null || pass === null) return undefined;
+  return { tests: Number(tests[1]), pass: Number(pass[1]) };
 }
 
 export interface VerifyResult {
@@ -36,6 +49,12 @@ export type VerifyProgress =
   | { readonly event: "end"; readonly result: VerifyStepResult };
 
 /**
+ * Variables that describe *our* process's context rather than the user's: npm's INIT_CWD, and
+ * node:test's NODE_TEST_CONTEXT, which makes a nested `node --test` skip every file (and exit 0).
+ */
+const INHERITED_CONTEXT = new Set(["INIT_CWD", "NODE_TEST_CONTEXT"]);
+
+/**
  * The environment for the generated workspace's npm: ours, minus npm's own per-invocation variables
  * (set when ignite itself runs under npx or an npm script), which would otherwise leak our project's
  * settings into theirs.
@@ -43,7 +62,7 @@ export type VerifyProgress =
 function workspaceEnv(): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { FORCE_COLOR: "0" };
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.toLowerCase().startsWith("npm_") && key !== "INIT_CWD") env[key] = value;
+    if (!key.toLowerCase().startsWith("npm_") && !INHERITED_CONTEXT.has(key)) env[key] = value;
   }
   return env;
 }
@@ -84,11 +103,15 @@ export async function verifyWorkspace(
     onProgress({ event: "start", step: step.name });
     const started = performance.now();
     const { code, output } = await run(dir, step.args, logFile);
+    const counts = step.name === "test" ? testCounts(output) : undefined;
+    const ranTests = step.name !== "test" || (counts !== undefined && counts.tests > 0);
+    const tail = output.trimEnd().split("\n").slice(-40).join("\n");
     const result: VerifyStepResult = {
       name: step.name,
-      ok: code === 0,
+      ok: code === 0 && ranTests,
       durationMs: performance.now() - started,
-      tail: output.trimEnd().split("\n").slice(-40).join("\n"),
+      tail: ranTests ? tail : `${tail}\nno test ran: the test step reported no passing tests`,
+      ...(counts === undefined ? {} : { testsPassed: counts.pass }),
     };
     steps.push(result);
     onProgress({ event: "end", result });

@@ -38,7 +38,7 @@ function rootPackageJson(
     scripts: {
       dev: "allframe dev",
       test: 'node --test "services/*/src/**/*.test.ts"',
-      typecheck: "tsc -p tsconfig.json",
+      typecheck: "tsc -p tsconfig.json --pretty false",
       lint: "biome check --error-on-warnings .",
       format: "biome check --write .",
       verify: "npm run typecheck && npm run lint && npm test",
