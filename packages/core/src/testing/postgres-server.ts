@@ -1,0 +1,157 @@
+/**
+ * A throwaway PostgreSQL server for tests and benchmarks: `initdb` into a temporary folder, started
+ * with `pg_ctl` on a free loopback port, stopped and deleted after. Uses Debian's `postgresql` package
+ * (`/usr/lib/postgresql/<version>/bin`); `.ci/run` installs it. When `ALLFRAME_TEST_POSTGRES_URL` is
+ * set, that server is used instead and nothing is started.
+ *
+ * Each `createDatabase()` gives a fresh, empty database, so tests sharing one server stay isolated.
+ * @module
+ */
+import { execFile } from "node:child_process";
+import { chmod, chown, mkdtemp, readdir, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+
+const run = promisify(execFile);
+
+/** A running server; `url` connects to its `postgres` database as the `postgres` superuser. */
+export interface PostgresServer {
+  readonly url: string;
+  /** Creates a new empty database and returns its connection URL. */
+  createDatabase(prefix?: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface StartPostgresOptions {
+  /** Keep PostgreSQL's durability settings (fsync, synchronous_commit); off by default for speed. */
+  readonly durable?: boolean;
+}
+
+async function binDir(): Promise<string> {
+  const root = "/usr/lib/postgresql";
+  let versions: string[];
+  try {
+    versions = await readdir(root);
+  } catch {
+    throw new Error(
+      `PostgreSQL is not installed (${root} is missing): apt-get install -y postgresql, or set ALLFRAME_TEST_POSTGRES_URL`,
+    );
+  }
+  const newest = versions.filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a))[0];
+  if (newest === undefined) throw new Error(`no PostgreSQL version under ${root}`);
+  return join(root, newest, "bin");
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address !== null
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/** PostgreSQL refuses to run as root; run its tools as the `postgres` system user then. */
+async function asPostgres(command: string, args: string[]): Promise<void> {
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) await run("runuser", ["-u", "postgres", "--", command, ...args]);
+  else await run(command, args);
+}
+
+async function postgresUid(): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const { stdout: uid } = await run("id", ["-u", "postgres"]);
+  const { stdout: gid } = await run("id", ["-g", "postgres"]);
+  return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+}
+
+function serverFor(url: string, stop: () => Promise<void>): PostgresServer {
+  let counter = 0;
+  return {
+    url,
+    async createDatabase(prefix = "t") {
+      const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${++counter}`;
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE "${name}"`);
+      } finally {
+        await client.end();
+      }
+      const target = new URL(url);
+      target.pathname = `/${name}`;
+      return target.toString();
+    },
+    stop,
+  };
+}
+
+/**
+ * Starts a server (about 1–2 s) or connects to `ALLFRAME_TEST_POSTGRES_URL`.
+ * @throws Error naming what to install when PostgreSQL is missing, or pg_ctl's output when it fails.
+ */
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
+  const external = process.env.ALLFRAME_TEST_POSTGRES_URL;
+  if (external !== undefined && external !== "") return serverFor(external, async () => {});
+  const bin = await binDir();
+  const dir = await mkdtemp(join(tmpdir(), "allframe-pg-"));
+  const owner = await postgresUid();
+  if (owner !== undefined) await chown(dir, owner.uid, owner.gid);
+  await chmod(dir, 0o700);
+  const data = join(dir, "data");
+  const port = await freePort();
+  const settings = [
+    `-p ${port}`,
+    "-c listen_addresses=127.0.0.1",
+    `-c unix_socket_directories=${dir}`,
+    "-c max_connections=200",
+    ...(options.durable === true
+      ? []
+      : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]),
+  ].join(" ");
+  try {
+    await asPostgres(join(bin, "initdb"), [
+      "-D",
+      data,
+      "-U",
+      "postgres",
+      "--auth=trust",
+      "-E",
+      "UTF8",
+      "--no-sync",
+    ]);
+    await asPostgres(join(bin, "pg_ctl"), [
+      "-D",
+      data,
+      "-o",
+      settings,
+      "-l",
+      join(dir, "server.log"),
+      "-w",
+      "start",
+    ]);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`PostgreSQL did not start: ${(error as { stderr?: string }).stderr ?? String(error)}`, {
+      cause: error,
+    });
+  }
+  let stopped = false;
+  return serverFor(`postgres://postgres@127.0.0.1:${port}/postgres`, async () => {
+    if (stopped) return;
+    stopped = true;
+    await asPostgres(join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(
+      () => undefined,
+    );
+    await rm(dir, { recursive: true, force: true });
+  });
+}
