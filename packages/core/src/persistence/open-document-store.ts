@@ -1,12 +1,13 @@
 /**
  * Picks the document store from `DATABASE_URL`, so one generated service runs on memory in tests,
- * on a SQLite file in `npm run dev`, and (later) on PostgreSQL in production.
+ * on a SQLite file in `npm run dev`, and on PostgreSQL in production.
  * @module
  */
 import { fileURLToPath } from "node:url";
 import { AllFrameError } from "../errors/allframe-error.ts";
 import { assertCollectionName, type Document, type DocumentStore } from "./document-store.ts";
 import { MemoryDocumentStore } from "./memory-document-store.ts";
+import { PostgresDocumentStore } from "./postgres-document-store.ts";
 import { SqliteDocumentStore } from "./sqlite-document-store.ts";
 
 /** Options for {@link openDocumentStore}. */
@@ -40,10 +41,10 @@ export function sqlitePathFromUrl(url: string): string | undefined {
  * Opens the store `url` names:
  * - `undefined`, `""` or `memory:` → {@link MemoryDocumentStore};
  * - `sqlite:<path>`, `file:<path>` (see {@link sqlitePathFromUrl}) or `sqlite::memory:` →
- *   {@link SqliteDocumentStore}, creating the parent folder.
+ *   {@link SqliteDocumentStore}, creating the parent folder;
+ * - `postgres://` / `postgresql://` → {@link PostgresDocumentStore} (connects on first use).
  *
- * @throws AllFrameError `unsupported` for `postgres://` / `postgresql://` (not in this version);
- *   `configuration` for any other scheme, an empty SQLite path, or a bad collection name. Messages
+ * @throws AllFrameError `configuration` for any other scheme, an empty SQLite path, or a bad collection name. Messages
  *   name the variable and never echo the URL (it may hold a password).
  * @example
  * const orders = openDocumentStore<Order>({ collection: "orders", url: process.env.DATABASE_URL });
@@ -56,10 +57,7 @@ export function openDocumentStore<T extends Document>(opts: OpenDocumentStoreOpt
     return new MemoryDocumentStore<T>({ collection: opts.collection });
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === "postgres" || scheme === "postgresql") {
-    throw new AllFrameError(
-      "unsupported",
-      `${variable} points at PostgreSQL, which is not available in this version of @allframe/core; unset ${variable} for the in-memory store, or set it to sqlite:./data/app.db for an embedded durable store`,
-    );
+    return new PostgresDocumentStore<T>({ url, collection: opts.collection });
   }
   const path = sqlitePathFromUrl(url);
   if (path === undefined) {

@@ -1,0 +1,124 @@
+/**
+ * The PostgreSQL document store: one table per collection, each document as `jsonb`, on a pool shared
+ * per database URL. Selected by `DATABASE_URL=postgres://...`; same contract as memory and SQLite.
+ * @module
+ */
+import { AllFrameError, isAllFrameError } from "../errors/allframe-error.ts";
+import {
+  assertCollectionName,
+  closedStoreError,
+  type Document,
+  type DocumentStore,
+  type ListOptions,
+  resolveListOptions,
+  serialiseDocument,
+} from "./document-store.ts";
+import { leasePool, type PoolLease } from "./postgres-pool.ts";
+
+/** Options for {@link PostgresDocumentStore}. */
+export interface PostgresDocumentStoreOptions {
+  /** `postgres://user:password@host:port/database`. Never echoed in errors (it may hold a password). */
+  url: string;
+  /** Table name; must match `COLLECTION_NAME_PATTERN`. */
+  collection: string;
+}
+
+/**
+ * A {@link DocumentStore} in PostgreSQL: table `<collection>(seq bigserial PRIMARY KEY, id text UNIQUE,
+ * doc jsonb)`, created on first use under an advisory lock (so two instances starting together do not
+ * race); `seq` keeps insertion order across upserts.
+ *
+ * @throws AllFrameError `unavailable` when the server cannot be reached or a statement fails, and for
+ *   calls after `close()`.
+ */
+export class PostgresDocumentStore<T extends Document> implements DocumentStore<T> {
+  readonly kind = "postgres";
+  readonly collection: string;
+  readonly #lease: PoolLease;
+  readonly #table: string;
+  #ready: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(opts: PostgresDocumentStoreOptions) {
+    assertCollectionName(opts.collection);
+    this.collection = opts.collection;
+    this.#table = `"${opts.collection}"`;
+    this.#lease = leasePool(opts.url);
+  }
+
+  async #createTable(): Promise<void> {
+    const client = await this.#lease.pool.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`allframe.document-store.${this.collection}`]);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${this.#table} (seq bigserial PRIMARY KEY, id text NOT NULL UNIQUE, doc jsonb NOT NULL)`,
+      );
+      await client.query("COMMIT");
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs one query after the table exists; failures become `unavailable` naming the operation. */
+  async #query(operation: string, sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
+    if (this.#closed) throw closedStoreError(this.kind, this.collection);
+    try {
+      this.#ready ??= this.#createTable().catch((error: unknown) => {
+        this.#ready = undefined;
+        throw error;
+      });
+      await this.#ready;
+      return (await this.#lease.pool.query(sql, params)).rows;
+    } catch (cause) {
+      if (isAllFrameError(cause)) throw cause;
+      throw new AllFrameError(
+        "unavailable",
+        `postgres document store "${this.collection}": ${operation} failed: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+  }
+
+  async get(id: string): Promise<T | undefined> {
+    const rows = await this.#query("get", `SELECT doc FROM ${this.#table} WHERE id = $1`, [id]);
+    return rows[0]?.doc as T | undefined;
+  }
+
+  async list(opts?: ListOptions): Promise<T[]> {
+    const { limit, offset } = resolveListOptions(opts);
+    const rows = await this.#query("list", `SELECT doc FROM ${this.#table} ORDER BY seq LIMIT $1 OFFSET $2`, [
+      Number.isFinite(limit) ? limit : null,
+      offset,
+    ]);
+    return rows.map((row) => row.doc as T);
+  }
+
+  async put(doc: T): Promise<void> {
+    const json = serialiseDocument(doc);
+    await this.#query(
+      "put",
+      `INSERT INTO ${this.#table} (id, doc) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
+      [doc.id, json],
+    );
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const rows = await this.#query("delete", `DELETE FROM ${this.#table} WHERE id = $1 RETURNING id`, [id]);
+    return rows.length > 0;
+  }
+
+  async count(): Promise<number> {
+    const rows = await this.#query("count", `SELECT count(*)::int AS n FROM ${this.#table}`, []);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#lease.release();
+  }
+}
