@@ -13,8 +13,7 @@ export function databaseEnv(service: ResolvedService): EnvVarSpec {
   return {
     name: "DATABASE_URL",
     schema: `z.string().default(${str(`sqlite:.data/${service.name}.sqlite`)})`,
-    description:
-      "Store: sqlite:<file> (default), memory:, or a real engine URL once its adapter is installed.",
+    description: "Store: sqlite:<file> (default), memory:, or postgres://user:password@host:5432/db.",
   };
 }
 
