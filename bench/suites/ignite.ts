@@ -1,19 +1,24 @@
 /**
  * `ignite`: how long AllFrame takes to turn the reference architecture into a workspace, without
  * `npm install` (issue target: < 1 s on the 2-core machine). Measures a cold first run in a fresh
- * process (what a user waits for), then warm runs of the in-memory generation and of a full ignite that
- * writes to a temporary folder.
+ * first call, then warm runs of load + in-memory generation and of a full ignite (generate, Biome
+ * post-process, write) to a temporary folder, and finally the `allframe ignite` command in a fresh
+ * process each time: what a user waits for.
  * @module
  */
+import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { generateWorkspace, ignite, loadArchitectureFile } from "@allframe/forge";
 import { type BenchSuite, median, round2 } from "../suite.ts";
 
 const REFERENCE = fileURLToPath(new URL("../../examples/architecture.toml", import.meta.url));
+const CLI = fileURLToPath(new URL("../../packages/cli/bin/allframe.js", import.meta.url));
 const RUNS = 20;
+const CLI_RUNS = 5;
 const env = { AWS_ACCOUNT_ID: "123456789012", GCP_PROJECT_ID: "bench-project" };
 
 export const igniteSuite: BenchSuite = {
@@ -37,18 +42,34 @@ export const igniteSuite: BenchSuite = {
         await ignite({ configPath: REFERENCE, outDir: join(root, `run-${i}`), env });
         igniteTimes.push(performance.now() - t1);
       }
-      process.stderr.write(`ignite: ${files} files; cold ${coldMs.toFixed(1)} ms; ${RUNS} warm runs\n`);
+      const cliTimes: number[] = [];
+      for (let i = 0; i < CLI_RUNS; i++) {
+        const t = performance.now();
+        await promisify(execFile)(
+          process.execPath,
+          [CLI, "ignite", "--config", REFERENCE, "--out", join(root, `cli-${i}`)],
+          {
+            env: { ...process.env, ...env },
+          },
+        );
+        cliTimes.push(performance.now() - t);
+      }
+      process.stderr.write(
+        `ignite: ${files} files; cold ${coldMs.toFixed(1)} ms; ${RUNS} warm runs; ${CLI_RUNS} CLI runs\n`,
+      );
       return {
         figures: {
           ignite_cold_ms: round2(coldMs),
           load_and_generate_median_ms: round2(median(generateTimes)),
           ignite_to_disk_median_ms: round2(median(igniteTimes)),
+          cli_process_median_ms: round2(median(cliTimes)),
           files_generated: files,
         },
         units: {
           ignite_cold_ms: "ms",
           load_and_generate_median_ms: "ms",
           ignite_to_disk_median_ms: "ms",
+          cli_process_median_ms: "ms",
           files_generated: "files",
         },
       };
