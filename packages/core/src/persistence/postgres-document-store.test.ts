@@ -16,7 +16,11 @@ after(async () => {
 
 runDocumentStoreContract(
   "postgres",
-  async () => new PostgresDocumentStore<ContractDocument>({ url: await server.createDatabase(), collection: "contract" }),
+  async () =>
+    new PostgresDocumentStore<ContractDocument>({
+      url: await server.createDatabase(),
+      collection: "contract",
+    }),
 );
 
 describe("PostgresDocumentStore", () => {
@@ -33,14 +37,20 @@ describe("PostgresDocumentStore", () => {
 
   it("lets two instances create the same table at once", async () => {
     const url = await server.createDatabase();
-    const stores = Array.from({ length: 4 }, () => new PostgresDocumentStore<{ id: string }>({ url, collection: "race" }));
+    const stores = Array.from(
+      { length: 4 },
+      () => new PostgresDocumentStore<{ id: string }>({ url, collection: "race" }),
+    );
     await Promise.all(stores.map((s, i) => s.put({ id: `d-${i}` })));
     assert.equal(await stores[0]?.count(), 4);
     await Promise.all(stores.map((s) => s.close()));
   });
 
   it("reports an unreachable server as unavailable without echoing the password", async () => {
-    const store = new PostgresDocumentStore({ url: "postgres://u:hunter2@127.0.0.1:1/none", collection: "orders" });
+    const store = new PostgresDocumentStore({
+      url: "postgres://u:hunter2@127.0.0.1:1/none",
+      collection: "orders",
+    });
     await assert.rejects(
       store.get("x"),
       (e) => hasErrorCode(e, "unavailable") && /get failed/.test(e.message) && !e.message.includes("hunter2"),

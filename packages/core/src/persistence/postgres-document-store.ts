@@ -50,7 +50,9 @@ export class PostgresDocumentStore<T extends Document> implements DocumentStore<
     const client = await this.#lease.pool.connect();
     try {
       await client.query("BEGIN");
-      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`allframe.document-store.${this.collection}`]);
+      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [
+        `allframe.document-store.${this.collection}`,
+      ]);
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${this.#table} (seq bigserial PRIMARY KEY, id text NOT NULL UNIQUE, doc jsonb NOT NULL)`,
       );
