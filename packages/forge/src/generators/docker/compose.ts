@@ -80,7 +80,9 @@ export function composeFile(
   for (const { service, plan, dir } of services) {
     const environment: Record<string, string> = { HOST: "0.0.0.0", PORT: String(service.httpPort) };
     const dependsOn: Record<string, { condition: string }> = {};
-    if (plan.engines.database === true) {
+    // A service gets only the engine variables its config reads; the containers follow the architecture.
+    const reads = (name: string): boolean => plan.env.some((v) => v.name === name);
+    if (plan.engines.database === true && reads("DATABASE_URL")) {
       environment.DATABASE_URL = `postgres://allframe:allframe@postgres:5432/${name}`;
       dependsOn.postgres = { condition: "service_healthy" };
     }
@@ -88,7 +90,7 @@ export function composeFile(
       environment.EVENT_BUS_URL = bus.url;
       dependsOn[bus.name] = { condition: "service_started" };
     }
-    if (plan.engines.redis === true) {
+    if (plan.engines.redis === true && reads("REDIS_URL")) {
       environment.REDIS_URL = "redis://redis:6379";
       dependsOn.redis = { condition: "service_started" };
     }

@@ -127,7 +127,8 @@ function readme(architecture: ResolvedArchitecture, services: readonly Scaffolde
 
     \`infrastructure/docker/docker-compose.yml\` runs the services with the real engines the architecture
     names. The images install \`@allframe/core\` from the npm registry: generate with
-    \`ALLFRAME_CORE_SPEC=<version>\` once it is published there.
+    \`ALLFRAME_CORE_SPEC=<version>\` once it is published there. A service whose \`EVENT_BUS_URL\` names a
+    broker this version of \`@allframe/core\` has no adapter for stops at start-up and says so.
   `;
 }
 
