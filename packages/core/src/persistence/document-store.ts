@@ -4,7 +4,7 @@
  * real engines (PostgreSQL) in a later issue (DESIGN.md: "Embedded defaults and real engines").
  * @module
  */
-import { AllFrameError } from "../errors/allframe-error.ts";
+import { AllFrameError, isAllFrameError } from "../errors/allframe-error.ts";
 
 /** Anything with a string id. Documents are stored as JSON, so they must survive `JSON.stringify`. */
 export interface Document {
@@ -92,4 +92,22 @@ export function resolveListOptions(opts: ListOptions = {}): { limit: number; off
 /** The error for any call on a closed store. */
 export function closedStoreError(kind: string, collection: string): AllFrameError {
   return new AllFrameError("unavailable", `${kind} document store "${collection}" is closed`);
+}
+
+/**
+ * Converts a storage engine's failure at a store boundary: AllFrame errors pass through, anything
+ * else becomes `unavailable` naming the store and the operation, keeping the original as `cause`.
+ */
+export function storeFailure(
+  kind: string,
+  collection: string,
+  operation: string,
+  cause: unknown,
+): AllFrameError {
+  if (isAllFrameError(cause)) return cause;
+  return new AllFrameError(
+    "unavailable",
+    `${kind} document store "${collection}": ${operation} failed: ${(cause as Error).message}`,
+    { cause },
+  );
 }

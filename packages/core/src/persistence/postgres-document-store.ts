@@ -3,7 +3,6 @@
  * per database URL. Selected by `DATABASE_URL=postgres://...`; same contract as memory and SQLite.
  * @module
  */
-import { AllFrameError, isAllFrameError } from "../errors/allframe-error.ts";
 import {
   assertCollectionName,
   closedStoreError,
@@ -12,6 +11,7 @@ import {
   type ListOptions,
   resolveListOptions,
   serialiseDocument,
+  storeFailure,
 } from "./document-store.ts";
 import { leasePool, type PoolLease } from "./postgres-pool.ts";
 
@@ -76,12 +76,7 @@ export class PostgresDocumentStore<T extends Document> implements DocumentStore<
       await this.#ready;
       return (await this.#lease.pool.query(sql, params)).rows;
     } catch (cause) {
-      if (isAllFrameError(cause)) throw cause;
-      throw new AllFrameError(
-        "unavailable",
-        `postgres document store "${this.collection}": ${operation} failed: ${(cause as Error).message}`,
-        { cause },
-      );
+      throw storeFailure(this.kind, this.collection, operation, cause);
     }
   }
 

@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { AllFrameError, isAllFrameError } from "../errors/allframe-error.ts";
+import { AllFrameError } from "../errors/allframe-error.ts";
 import {
   assertCollectionName,
   closedStoreError,
@@ -15,6 +15,7 @@ import {
   type ListOptions,
   resolveListOptions,
   serialiseDocument,
+  storeFailure,
 } from "./document-store.ts";
 
 /** Options for {@link SqliteDocumentStore}. */
@@ -97,12 +98,7 @@ export class SqliteDocumentStore<T extends Document> implements DocumentStore<T>
     try {
       return fn(this.#sql);
     } catch (cause) {
-      if (isAllFrameError(cause)) throw cause;
-      throw new AllFrameError(
-        "unavailable",
-        `sqlite document store "${this.collection}": ${operation} failed: ${(cause as Error).message}`,
-        { cause },
-      );
+      throw storeFailure(this.kind, this.collection, operation, cause);
     }
   }
 
