@@ -154,19 +154,36 @@ export {
   toErrorIssues,
   uuidGenerator,
 } from "./runtime/index.ts";
-// saga: orchestrator with compensations
+// saga: orchestrator with compensations, crash recovery, saga log; memory/SQLite/PostgreSQL state stores
 export {
+  applySagaLogEntry,
+  DEFAULT_SAGA_TABLE,
   InMemorySagaStateStore,
+  type OpenSagaStateStoreOptions,
+  openSagaStateStore,
+  PostgresSagaStateStore,
+  type PostgresSagaStateStoreOptions,
+  replaySagaLog,
+  type SagaActionOutcome,
   type SagaCompensation,
+  type SagaCompensationLogEntry,
   type SagaDefinition,
   type SagaInstance,
+  type SagaLifecycleEntry,
   type SagaListOptions,
   type SagaLogEntry,
+  type SagaLogger,
   SagaOrchestrator,
   type SagaOrchestratorOptions,
+  type SagaRecoverOptions,
+  type SagaRecoveryReport,
   type SagaStateStore,
   type SagaStatus,
   type SagaStep,
+  type SagaStepInfo,
+  type SagaStepLogEntry,
+  SqliteSagaStateStore,
+  type SqliteSagaStateStoreOptions,
 } from "./saga/index.ts";
 // scheduling: cron jobs
 export {

@@ -82,7 +82,8 @@ const hangs =
       signal.addEventListener("abort", () => reject(signal.reason));
     });
 
-const outcomes = (i: SagaInstance) => i.log.map((e) => `${e.action} ${e.step} ${e.outcome}`);
+const outcomes = (i: SagaInstance) =>
+  i.log.map((e) => (e.action === "saga" ? `saga ${e.outcome}` : `${e.action} ${e.step} ${e.outcome}`));
 
 describe("SagaOrchestrator", () => {
   test("runs CreateOrderSaga to completion, merging each step's output into the context", async () => {
@@ -99,12 +100,14 @@ describe("SagaOrchestrator", () => {
     assert.deepEqual(calls, ["ValidateInventory(o-1,1)", "ReservePayment(o-1,2)", "CreateShipment(o-1,3)"]);
     assert.deepEqual(run.completedSteps, ["ValidateInventory", "ReservePayment", "CreateShipment"]);
     assert.deepEqual(outcomes(run), [
+      "saga started",
       "execute ValidateInventory started",
       "execute ValidateInventory succeeded",
       "execute ReservePayment started",
       "execute ReservePayment succeeded",
       "execute CreateShipment started",
       "execute CreateShipment succeeded",
+      "saga completed",
     ]);
     assert.equal(run.startedAt, "2025-01-01T00:00:00.000Z");
     assert.equal(run.finishedAt, "2025-01-01T00:00:00.000Z");
@@ -129,16 +132,19 @@ describe("SagaOrchestrator", () => {
     assert.equal(run.error, 'step "CreateShipment" failed: carrier down');
     assert.deepEqual(calls.slice(3), ["RefundPayment", "ReleaseInventory"]);
     assert.deepEqual(run.compensatedSteps, ["ReservePayment", "ValidateInventory"]);
-    assert.deepEqual(outcomes(run).slice(4), [
+    assert.deepEqual(outcomes(run).slice(5), [
       "execute CreateShipment started",
       "execute CreateShipment failed",
       "compensate ReservePayment started",
       "compensate ReservePayment succeeded",
       "compensate ValidateInventory started",
       "compensate ValidateInventory succeeded",
+      "saga compensated",
     ]);
-    assert.equal(run.log[5]?.error, "carrier down");
-    assert.equal(run.log[6]?.compensation, "RefundPayment");
+    const failed = run.log[6];
+    assert.equal(failed?.action === "execute" && failed.error, "carrier down");
+    const refund = run.log[7];
+    assert.equal(refund?.action === "compensate" && refund.compensation, "RefundPayment");
     assert.equal((await orchestrator.get(run.id))?.status, "compensated");
   });
 
@@ -167,7 +173,7 @@ describe("SagaOrchestrator", () => {
     assert.ok(hasErrorCode(signal?.reason, "timeout"));
     assert.equal(run.status, "compensated");
     assert.equal(run.error, 'step "ReservePayment" failed: step "ReservePayment" timed out after 5000 ms');
-    assert.deepEqual(outcomes(run).slice(3, 5), [
+    assert.deepEqual(outcomes(run).slice(4, 6), [
       "execute ReservePayment timed-out",
       "compensate ValidateInventory started",
     ]);
@@ -191,7 +197,8 @@ describe("SagaOrchestrator", () => {
     assert.equal(run.status, "compensated");
     assert.match(run.error ?? "", /saga "CreateOrderSaga" timed out after 300000 ms/);
     assert.equal(
-      run.log.find((e) => e.step === "CreateShipment" && e.outcome !== "started")?.outcome,
+      run.log.find((e) => e.action === "execute" && e.step === "CreateShipment" && e.outcome !== "started")
+        ?.outcome,
       "timed-out",
     );
     assert.deepEqual(
@@ -214,7 +221,7 @@ describe("SagaOrchestrator", () => {
       run.error,
       'step "CreateShipment" failed: carrier down; compensation "RefundPayment" failed: payment provider down',
     );
-    assert.deepEqual(outcomes(run).slice(6, 8), [
+    assert.deepEqual(outcomes(run).slice(7, 9), [
       "compensate ReservePayment started",
       "compensate ReservePayment failed",
     ]);
