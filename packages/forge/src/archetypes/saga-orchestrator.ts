@@ -8,7 +8,7 @@
 import { code } from "../generators/typescript/code.ts";
 import { camelCase, kebabCase, pascalCase, str } from "../generators/typescript/names.ts";
 import type { Archetype } from "./archetype.ts";
-import { eventsModule } from "./shared.ts";
+import { databaseEnv, eventsModule } from "./shared.ts";
 
 export const sagaOrchestratorArchetype: Archetype = {
   type: "saga-orchestrator",
@@ -27,20 +27,26 @@ export const sagaOrchestratorArchetype: Archetype = {
         const compensation =
           comp === undefined
             ? ""
-            : `\n  compensation: { name: ${str(comp)}, run: (ctx, signal) => participants.send(${str(comp)}, ctx, signal) },`;
-        return `{\n  name: ${str(step)},\n  execute: async (ctx, signal) => {\n    await participants.send(${str(step)}, ctx, signal);\n  },${compensation}\n},`;
+            : `\n  compensation: {\n    name: ${str(comp)},\n    run: (ctx, signal, info) => participants.send(${str(comp)}, ctx, signal, info),\n  },`;
+        return `{\n  name: ${str(step)},\n  execute: async (ctx, signal, info) => {\n    await participants.send(${str(step)}, ctx, signal, info);\n  },${compensation}\n},`;
       })
       .join("\n");
     files.write(
       "src/domain/sagas/saga-participants.ts",
       code`
-        /** The port through which the saga sends each step's command (and compensation) to its participant. */
+        import type { SagaStepInfo } from "@allframe/core";
+
+        /**
+         * The port through which the saga sends each step's command (and compensation) to its participant.
+         * Steps run at least once (again after a crash mid-step), so participants dedupe on
+         * \`info.idempotencyKey\` (\`<sagaId>:<step>\`).
+         */
         export interface SagaParticipants {
-          send(command: string, context: SagaContext, signal: AbortSignal): Promise<void>;
+          send(command: string, context: SagaContext, signal: AbortSignal, info: SagaStepInfo): Promise<void>;
         }
 
-        /** The data a saga carries from step to step; \`sagaId\` is set by the orchestrator's caller. */
-        export type SagaContext = Record<string, unknown> & { sagaId: string };
+        /** The data a saga carries from step to step: the body it was started with. */
+        export type SagaContext = Record<string, unknown>;
       `,
     );
     files.write(
@@ -64,7 +70,7 @@ export const sagaOrchestratorArchetype: Archetype = {
     files.write(
       "src/infrastructure/bus-participants.ts",
       code`
-        import { createEvent, type EventBus } from "@allframe/core";
+        import { createEvent, type EventBus, type SagaStepInfo } from "@allframe/core";
         import type { SagaContext, SagaParticipants } from "../domain/sagas/saga-participants.ts";
 
         /** Sends saga commands as events on the bus, keyed and correlated by the saga id. */
@@ -77,13 +83,13 @@ export const sagaOrchestratorArchetype: Archetype = {
             this.#source = source;
           }
 
-          async send(command: string, context: SagaContext, signal: AbortSignal): Promise<void> {
+          async send(command: string, context: SagaContext, signal: AbortSignal, info: SagaStepInfo): Promise<void> {
             signal.throwIfAborted();
             await this.#bus.publish(
               createEvent(command, context, {
                 source: this.#source,
-                key: context.sagaId,
-                headers: { "correlation-id": context.sagaId },
+                key: info.sagaId,
+                headers: { "correlation-id": info.sagaId, "idempotency-key": info.idempotencyKey },
               }),
             );
           }
@@ -93,15 +99,14 @@ export const sagaOrchestratorArchetype: Archetype = {
     files.write(
       "src/presentation/rest/saga-routes.ts",
       code`
-        import { AllFrameError, type Hono, readJson, type SagaOrchestrator, uuidGenerator, z } from "@allframe/core";
+        import { AllFrameError, type Hono, readJson, type SagaOrchestrator, z } from "@allframe/core";
 
         const start = z.record(z.string(), z.unknown());
 
-        /** Start a saga, read its status and log, list instances. */
+        /** Start a saga, read its status, its log and its state replayed from the log; list instances. */
         export function registerSagaRoutes(app: Hono, orchestrator: SagaOrchestrator, saga: string): void {
           app.post("/sagas", async (c) => {
-            const context = { ...(await readJson(c, start)), sagaId: uuidGenerator() };
-            const instance = await orchestrator.start(saga, context);
+            const instance = await orchestrator.start(saga, await readJson(c, start));
             return c.json(instance, instance.status === "completed" ? 201 : 200);
           });
           app.get("/sagas", async (c) => c.json({ items: await orchestrator.list() }));
@@ -110,28 +115,43 @@ export const sagaOrchestratorArchetype: Archetype = {
             if (instance === undefined) throw new AllFrameError("not-found", \`saga \${c.req.param("id")} does not exist\`);
             return c.json(instance);
           });
+          app.get("/sagas/:id/log", async (c) => c.json({ items: await orchestrator.log(c.req.param("id")) }));
+          app.get("/sagas/:id/replay", async (c) => c.json(await orchestrator.replay(c.req.param("id"))));
         }
       `,
     );
     const firstStep = steps[0];
     return {
       imports: [
-        'import { SagaOrchestrator } from "@allframe/core";',
+        'import { openSagaStateStore, SagaOrchestrator } from "@allframe/core";',
         `import { ${camelCase(sagaName)} } from "./domain/sagas/${sagaFile}.ts";`,
         'import { BusSagaParticipants } from "./infrastructure/bus-participants.ts";',
         'import { registerSagaRoutes } from "./presentation/rest/saga-routes.ts";',
       ],
       body: code`
-        // Saga state lives in the embedded store for this first form; durable stores plug in here.
-        const orchestrator = new SagaOrchestrator({ logger });
+        // Saga state is saved after every step in DATABASE_URL's store (SQLite file by default).
+        const sagaStore = openSagaStateStore(config.DATABASE_URL);
+        host.onShutdown("saga-store", () => sagaStore.close());
+        const orchestrator = new SagaOrchestrator({ store: sagaStore, logger });
         orchestrator.register(${camelCase(sagaName)}(new BusSagaParticipants(bus, SERVICE_NAME)));
         registerSagaRoutes(host.app, orchestrator, ${str(sagaName)});
+        // Resume sagas a crash interrupted: completed steps never run again.
+        host.onStart("saga-recovery", async () => {
+          const report = await orchestrator.recover();
+          logger.info({ resumed: report.resumed.length, lost: report.lost.length }, "saga recovery done");
+        });
       `,
-      env: [],
+      env: [databaseEnv(service)],
       routes: [
         { method: "POST", path: "/sagas", summary: `Start ${sagaName} with the body as its context` },
         { method: "GET", path: "/sagas", summary: "List saga instances" },
         { method: "GET", path: "/sagas/:id", summary: "Saga status, completed steps and saga log" },
+        {
+          method: "GET",
+          path: "/sagas/:id/log",
+          summary: "The saga log: every step, compensation and outcome",
+        },
+        { method: "GET", path: "/sagas/:id/replay", summary: "The saga's state rebuilt from its log alone" },
       ],
       tests: code`
         it("runs ${sagaName} through every step and keeps its log", async () => {
@@ -142,12 +162,14 @@ export const sagaOrchestratorArchetype: Archetype = {
           assert.equal(started.status, 201);
           assert.equal(started.body.status, "completed");
           assert.deepEqual(started.body.completedSteps, ${JSON.stringify(steps)});
-          const status = await svc.request<{ log: unknown[] }>(\`/sagas/\${started.body.id}\`);
+          const status = await svc.request<{ log: unknown[]; revision: number }>(\`/sagas/\${started.body.id}\`);
           assert.equal(status.status, 200);
-          assert.ok(status.body.log.length >= ${steps.length});${
+          assert.ok(status.body.log.length >= ${steps.length});
+          const replayed = await svc.request(\`/sagas/\${started.body.id}/replay\`);
+          assert.deepEqual(replayed.body, status.body);${
             firstStep === undefined
               ? ""
-              : `\n  await svc.waitFor(() => svc.published.find((e) => e.type === ${str(firstStep)}));`
+              : `\n  const sent = await svc.waitFor(() => svc.published.find((e) => e.type === ${str(firstStep)}));\n  assert.equal(sent.headers["idempotency-key"], \`\${started.body.id}:${firstStep}\`);`
           }
         });
 
@@ -155,6 +177,7 @@ export const sagaOrchestratorArchetype: Archetype = {
           assert.equal((await svc.request("/sagas/nope")).status, 404);
         });
       `,
+      testEnv: { DATABASE_URL: "memory:" },
       engines: { database: true },
     };
   },
