@@ -69,7 +69,7 @@ describe("generateWorkspace on the reference architecture (in-memory tree)", () 
       ["ReservePayment", "RefundPayment"],
       ["CreateShipment", "CancelShipment"],
     ]) {
-      assert.match(saga, new RegExp(`name: "${step}",[\\s\\S]*?compensation: \\{ name: "${comp}"`));
+      assert.match(saga, new RegExp(`name: "${step}",[\\s\\S]*?compensation: \\{\\s*name: "${comp}"`));
     }
     assert.match(saga, /timeoutMs: 300000/);
   });
