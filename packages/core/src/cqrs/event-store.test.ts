@@ -2,9 +2,12 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { hasErrorCode } from "../errors/allframe-error.ts";
 import { ManualClock, sequentialIds } from "../runtime/clock.ts";
+import { CommandHandler } from "./command-handler.ts";
 import { isConcurrencyError } from "./concurrency-error.ts";
 import type { RecordedEvent } from "./event.ts";
 import { EventStore } from "./event-store.ts";
+import { type InventoryEvent, inventoryDecider } from "./inventory.fixture.ts";
+import { ProjectionRegistry } from "./projection-registry.ts";
 
 const newStore = (logger?: { info(): void; warn(): void; error(o: object, m?: string): void }) =>
   new EventStore({
@@ -24,10 +27,10 @@ describe("EventStore", () => {
     const read = await store.readStream("order-1");
     assert.deepEqual(read, result.events);
     assert.deepEqual(
-      read.map((e) => [e.id, e.version, e.position, e.recordedAt, e.metadata]),
+      read.map((e) => [e.id, e.version, e.position, e.recordedAt, e.metadata, e.schemaVersion]),
       [
-        ["evt-1", 0, 1, "2025-01-01T00:00:00.000Z", { correlationId: "c-1" }],
-        ["my-id", 1, 2, "2025-01-01T00:00:00.000Z", {}],
+        ["evt-1", 0, 1, "2025-01-01T00:00:00.000Z", { correlationId: "c-1" }, 1],
+        ["my-id", 1, 2, "2025-01-01T00:00:00.000Z", {}, 1],
       ],
     );
     assert.deepEqual(
@@ -145,7 +148,7 @@ describe("EventStore", () => {
     assert.deepEqual(errors, ["event subscriber failed", "event subscriber failed"]);
   });
 
-  test("a subscriber may append; an inline handler may not", async () => {
+  test("a live subscriber may append; an inline handler may not", async () => {
     const store = newStore();
     store.subscribe(async (e) => {
       if (e.type === "OrderPlaced") await store.append("mail", [{ type: "MailQueued", data: e.streamId }]);
@@ -178,6 +181,94 @@ describe("EventStore", () => {
     assert.deepEqual(await store.readAll(), []);
   });
 
+  test("stamps correlation, causation and tenant ids; an event's own metadata wins", async () => {
+    const store = newStore();
+    const { events } = await store.append(
+      "s",
+      [
+        { type: "A", data: 1 },
+        { type: "B", data: 2, metadata: { causationId: "own", source: "x" } },
+      ],
+      { correlationId: "corr-1", causationId: "cmd-1", tenantId: "acme" },
+    );
+    assert.deepEqual(
+      events.map((e) => e.metadata),
+      [
+        { correlationId: "corr-1", causationId: "cmd-1", tenantId: "acme" },
+        { correlationId: "corr-1", causationId: "own", tenantId: "acme", source: "x" },
+      ],
+    );
+    assert.deepEqual(
+      (await store.readStream("s")).map((e) => e.schemaVersion),
+      [1, 1],
+    );
+    await assert.rejects(store.append("s", [{ type: "A", data: 1 }], { tenantId: "" }), (e) => {
+      assert.ok(hasErrorCode(e, "validation"));
+      assert.deepEqual(e.issues[0]?.path, ["tenantId"]);
+      return true;
+    });
+  });
+
+  test("an inline handler runs in the append's transaction: throwing stores nothing and undoes its writes", async () => {
+    const store = newStore();
+    const rows: string[] = [];
+    store.addInlineHandler((events, tx) => {
+      assert.equal(tx.kind, "memory");
+      for (const e of events) {
+        rows.push(e.type);
+        tx.onRollback(() => rows.pop());
+      }
+      if (events.some((e) => e.type === "Poison")) throw new Error("read model rejects it");
+    });
+    await store.append("s", [{ type: "Good", data: 0 }]);
+    await assert.rejects(
+      store.append("s", [
+        { type: "Fine", data: 0 },
+        { type: "Poison", data: 0 },
+      ]),
+      /read model rejects it/,
+    );
+    assert.deepEqual(rows, ["Good"]);
+    assert.deepEqual(
+      (await store.readAll()).map((e) => e.type),
+      ["Good"],
+    );
+    assert.equal(await store.streamVersion("s"), 0);
+  });
+
+  test("saves and loads snapshots, stamping takenAt from the clock", async () => {
+    const store = newStore();
+    assert.equal(await store.loadSnapshot("s"), undefined);
+    await store.saveSnapshot({ streamId: "s", version: 4, state: { n: 5 } });
+    assert.deepEqual(await store.loadSnapshot("s"), {
+      streamId: "s",
+      version: 4,
+      state: { n: 5 },
+      schemaVersion: 1,
+      takenAt: "2025-01-01T00:00:00.000Z",
+    });
+  });
+
+  test("flush, stats and close; a closed store refuses appends", async () => {
+    const store = newStore();
+    await store.append("a", [{ type: "A", data: 0 }]);
+    await store.append("b", [{ type: "B", data: 0 }]);
+    const sub = store.subscribe({ fromPosition: 1 }, () => undefined);
+    await sub.caughtUp();
+    await store.flush();
+    assert.deepEqual(await store.stats(), {
+      streams: 2,
+      events: 2,
+      lastPosition: 2,
+      subscriptions: 1,
+      inlineHandlers: 0,
+    });
+    await store.close();
+    await store.close();
+    await sub.done;
+    await assert.rejects(store.append("a", [{ type: "A", data: 0 }]), (e) => hasErrorCode(e, "unavailable"));
+  });
+
   test("stored events are frozen", async () => {
     const store = newStore();
     const data = { items: [{ sku: "a" }] };
@@ -186,5 +277,23 @@ describe("EventStore", () => {
     const stored = events[0]?.data as unknown as { items: unknown[] };
     assert.throws(() => stored.items.push(1), TypeError);
     assert.deepEqual(stored, { items: [{ sku: "a" }] });
+  });
+});
+
+describe("EventStore typing", () => {
+  test("a store of a discriminated union narrows data by type and plugs into handlers and registries", async () => {
+    const store = new EventStore<InventoryEvent>();
+    new ProjectionRegistry(store);
+    const handler = new CommandHandler(store, inventoryDecider);
+    await handler.handle("inventory-a", { type: "ReceiveStock", sku: "a", quantity: 2 });
+    await store.append("inventory-a", [
+      { type: "StockAdjusted", data: { sku: "a", delta: -1, reason: "count" } },
+    ]);
+    // @ts-expect-error: the data of StockShipped has no `delta`
+    await store.append("x", [{ type: "StockShipped", data: { sku: "a", delta: 1 } }]).catch(() => undefined);
+    const deltas = (await store.readStream("inventory-a")).map((e) =>
+      e.type === "StockAdjusted" ? e.data.delta : e.data.quantity,
+    );
+    assert.deepEqual(deltas, [2, -1]);
   });
 });

@@ -1,115 +1,178 @@
 /**
  * The event store facade services use: validates and stamps new events, delegates storage to an
- * `EventStoreBackend`, and delivers committed events to inline handlers (projections) and live
- * subscribers. Seed 001, "CQRS Infrastructure" phase 1; API after EventStoreDB and Emmett.
+ * `EventStoreBackend`, upcasts on read, runs inline handlers inside the append's transaction, and
+ * feeds catch-up subscriptions. Seed 001, "CQRS Infrastructure" phases 1 and 4; seed 003, the
+ * `EventStore` over `EventStoreBackend`; API after EventStoreDB and Emmett.
  * @module
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { AllFrameError } from "../errors/allframe-error.ts";
 import { type Clock, type IdGenerator, systemClock, uuidGenerator } from "../runtime/clock.ts";
-import type { EventShape, ExpectedVersion, NewEvent, RecordedEvent, RecordedEventDraft } from "./event.ts";
-import type { EventStoreBackend } from "./event-store-backend.ts";
+import { AppendGate } from "./append-gate.ts";
+import {
+  type CatchUpOptions,
+  CatchUpSubscription,
+  type EventStoreSubscription,
+  realSleep,
+  type Sleep,
+} from "./catch-up-subscription.ts";
+import type { EventShape, RecordedEvent } from "./event.ts";
+import { draftEvents } from "./event-drafts.ts";
+import type { BackendTransaction, EventStoreBackend, Snapshot } from "./event-store-backend.ts";
+import type {
+  AppendEventsOptions,
+  AppendResult,
+  EventStoreOptions,
+  EventStoreRuntimeStats,
+  SnapshotInput,
+} from "./event-store-options.ts";
+import type { InlineHandler, Logger, NewEventOf, RecordedEventOf } from "./event-types.ts";
 import { InMemoryEventStoreBackend } from "./in-memory-event-store-backend.ts";
+import { InlineHandlers } from "./inline-handlers.ts";
+import { type EventSubscriber, LiveSubscribers } from "./live-subscribers.ts";
+import { UpcasterRegistry } from "./upcasting/upcaster-registry.ts";
 
-/** A pino-compatible logger; only these three methods are used. */
-interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+export type {
+  AppendEventsOptions,
+  AppendResult,
+  EventStoreOptions,
+  EventStoreRuntimeStats,
+  SnapshotInput,
+} from "./event-store-options.ts";
+export type { InlineHandler, InlineTransaction } from "./event-types.ts";
 
-/** Construction options of `EventStore`. */
-export interface EventStoreOptions {
-  /** Where events live; default a new `InMemoryEventStoreBackend`. */
-  readonly backend?: EventStoreBackend;
-  /** Stamps `recordedAt`; default the wall clock. */
-  readonly clock?: Clock;
-  /** Makes ids for events appended without one; default random UUIDs. */
-  readonly ids?: IdGenerator;
-  /** Receives failures of subscribers and inline handlers, which never fail an append. */
-  readonly logger?: Logger;
-}
-
-/** The outcome of an append. */
-export interface AppendResult<E extends EventShape = EventShape> {
-  /** The version of the stream after this append's events: pass it as the next `expectedVersion`. */
-  readonly nextExpectedVersion: number;
-  readonly events: RecordedEvent<E>[];
-}
-
-/** Called with each committed batch before `append` resolves. */
-export type InlineHandler = (events: readonly RecordedEvent[]) => void | Promise<void>;
-/** Called once per committed event, after commit, in position order. */
-export type EventSubscriber = (event: RecordedEvent) => void | Promise<void>;
+export type { EventSubscriber } from "./live-subscribers.ts";
 
 /**
- * Appends and reads event streams; see `event.ts` for version and position numbering.
+ * Appends and reads event streams (`E`: the union of event types this store holds); see `event.ts` for
+ * version and position numbering.
  *
- * Delivery. After a backend commits, the store delivers the new events (not those of an idempotent
- * retry) in commit order: first to every inline handler, awaited before `append` resolves (this is how
- * `ProjectionRegistry` keeps read models current), then to every subscriber, asynchronously and
- * without holding up the append. Delivery is in-process: it covers the appends made through this
- * store object. A failing handler is logged and skipped; the append has already committed and stands.
+ * Delivery. Inline handlers (`addInlineHandler`, used by `ProjectionRegistry`) run inside the backend
+ * transaction of each append with new events: if one throws, the append rolls back and rejects. After
+ * commit, the store wakes its catch-up subscriptions (`subscribe(options, handler)`), which also poll
+ * the log for other processes' appends, and calls its live subscribers (`subscribe(handler)`). An
+ * idempotent retry (same event ids) is neither re-run inline nor redelivered.
  *
  * @example
- * const store = new EventStore({});
- * const { nextExpectedVersion } = await store.append("sku-1", [{ type: "StockReceived", data: { qty: 5 } }],
- *   { expectedVersion: "no-stream" });
+ * const store = new EventStore<InventoryEvent>({});
+ * const { nextExpectedVersion } = await store.append("sku-1",
+ *   [{ type: "StockReceived", data: { sku: "sku-1", quantity: 5 } }],
+ *   { expectedVersion: "no-stream", correlationId: "req-7" });
  */
-export class EventStore {
+export class EventStore<E extends EventShape = EventShape> {
   readonly #backend: EventStoreBackend;
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
   readonly #logger: Logger | undefined;
-  readonly #inline = new Set<InlineHandler>();
-  readonly #subscribers = new Set<EventSubscriber>();
-  readonly #insideInline = new AsyncLocalStorage<true>();
-  #inlineChain: Promise<void> = Promise.resolve();
-  #subscriberChain: Promise<void> = Promise.resolve();
-  #deliveredPosition = 0;
+  readonly #upcasters: UpcasterRegistry;
+  readonly #pollIntervalMs: number;
+  readonly #sleep: Sleep;
+  readonly #inline: InlineHandlers;
+  readonly #live: LiveSubscribers;
+  readonly #subscriptions = new Set<CatchUpSubscription>();
+  readonly #gate = new AppendGate();
+  #closed = false;
 
   constructor(opts: EventStoreOptions = {}) {
     this.#backend = opts.backend ?? new InMemoryEventStoreBackend();
     this.#clock = opts.clock ?? systemClock;
     this.#ids = opts.ids ?? uuidGenerator;
     this.#logger = opts.logger;
+    this.#live = new LiveSubscribers(opts.logger);
+    this.#inline = new InlineHandlers(opts.logger);
+    const upcasters = opts.upcasters ?? [];
+    this.#upcasters = upcasters instanceof UpcasterRegistry ? upcasters : new UpcasterRegistry(upcasters);
+    this.#pollIntervalMs = opts.pollIntervalMs ?? 500;
+    this.#sleep = opts.sleep ?? realSleep;
+  }
+
+  /** The upcasters this store applies on read. */
+  get upcasters(): UpcasterRegistry {
+    return this.#upcasters;
+  }
+
+  /** The backend's kind: `"memory"`, `"sqlite"` or `"postgres"`. */
+  get backendKind(): EventStoreBackend["kind"] {
+    return this.#backend.kind;
   }
 
   /**
-   * Appends `events` to `streamId` if its version meets `expectedVersion` (default `"any"`).
+   * Appends `events` to `streamId` if its version meets `expectedVersion` (default `"any"`), stamping
+   * `correlationId`, `causationId` and `tenantId` into each event's metadata (an event's own metadata
+   * wins) and the current schema version of each type.
    * @throws ConcurrencyError on a version mismatch; AllFrameError `"validation"` for an empty stream id
    *   or event type, or non-string metadata; `"conflict"` for reused event ids (see the backend);
-   *   `"unsupported"` when called from inside an inline handler, where it would wait for itself.
+   *   `"unsupported"` when called from inside an inline handler, where it would wait for itself;
+   *   `"unavailable"` after `close()`; whatever an inline handler throws (nothing is then stored).
    */
-  async append<E extends EventShape = EventShape>(
+  async append(
     streamId: string,
-    events: readonly NewEvent<E>[],
-    opts: { readonly expectedVersion?: ExpectedVersion } = {},
+    events: readonly NewEventOf<E>[],
+    opts: AppendEventsOptions = {},
   ): Promise<AppendResult<E>> {
-    if (this.#insideInline.getStore()) {
+    if (this.#inline.active) {
       throw new AllFrameError(
         "unsupported",
         "an inline handler cannot append: the append would wait for itself",
       );
     }
-    const drafts = this.#drafts(streamId, events);
-    const recorded = await this.#backend.append(streamId, drafts, opts.expectedVersion ?? "any");
-    const delivery = this.#inlineChain.then(() => this.#deliverInline(recorded));
-    this.#inlineChain = delivery;
-    await delivery;
+    this.#assertOpen();
+    const drafts = draftEvents(
+      { clock: this.#clock, ids: this.#ids, schemaVersionOf: (t) => this.#upcasters.currentVersion(t) },
+      streamId,
+      events,
+      opts,
+    );
+    let fresh = false;
+    const undo: Array<() => void> = [];
+    const recorded = await this.#gate.shared(async () => {
+      try {
+        // The callback costs the memory backend its synchronous fast path, so it is passed only when
+        // something needs it: inline handlers, or live subscribers (to tell a retry from new events).
+        const needed = this.#inline.size > 0 || this.#live.size > 0;
+        const recorded = await this.#backend.append(
+          streamId,
+          drafts,
+          opts.expectedVersion ?? "any",
+          needed
+            ? {
+                inTransaction: async (tx, committed) => {
+                  fresh = true;
+                  if (this.#inline.size > 0)
+                    await this.#inline.run(
+                      tx,
+                      committed.map((e) => this.#up(e)),
+                      undo,
+                    );
+                },
+              }
+            : undefined,
+        );
+        if (!needed) fresh = recorded.length > 0;
+        return recorded;
+      } catch (error) {
+        this.#inline.rollBack(undo);
+        throw error;
+      }
+    });
+    if (fresh) this.#afterCommit(recorded);
     const last = recorded.at(-1);
     const nextExpectedVersion = last ? last.version : await this.#backend.streamVersion(streamId);
-    return { nextExpectedVersion, events: recorded as RecordedEvent<E>[] };
+    return { nextExpectedVersion, events: recorded.map((e) => this.#up(e)) };
   }
 
-  /** The stream's events from `fromVersion` (default 0) on, in order; `[]` for a stream with no events. */
-  readStream(streamId: string, opts: { readonly fromVersion?: number } = {}): Promise<RecordedEvent[]> {
-    return this.#backend.readStream(streamId, opts.fromVersion);
+  /** The stream's events from `fromVersion` (default 0) on, upcast, in order; `[]` for no stream. */
+  async readStream(
+    streamId: string,
+    opts: { readonly fromVersion?: number } = {},
+  ): Promise<RecordedEventOf<E>[]> {
+    return (await this.#backend.readStream(streamId, opts.fromVersion)).map((e) => this.#up(e));
   }
 
-  /** All streams' events from `fromPosition` (1-based, inclusive, default 1) on, at most `limit`. */
-  readAll(opts: { readonly fromPosition?: number; readonly limit?: number } = {}): Promise<RecordedEvent[]> {
-    return this.#backend.readAll(opts.fromPosition, opts.limit);
+  /** All streams' events from `fromPosition` (1-based, inclusive, default 1) on, upcast, at most `limit`. */
+  async readAll(
+    opts: { readonly fromPosition?: number; readonly limit?: number } = {},
+  ): Promise<RecordedEventOf<E>[]> {
+    return (await this.#backend.readAll(opts.fromPosition, opts.limit)).map((e) => this.#up(e));
   }
 
   /** The version of the stream's last event; -1 for a stream with no events. */
@@ -118,90 +181,113 @@ export class EventStore {
   }
 
   /**
-   * Calls `handler` with every event committed from now on, one at a time, in position order, after
-   * the commit. A handler may append. Returns a function that unsubscribes.
+   * With `options`: a catch-up subscription (see `CatchUpOptions`, `EventStoreSubscription`): replays the log
+   * from a position or a durable checkpoint, then follows appends from this process at once and from
+   * other processes at each poll; events come upcast, one at a time, in position order.
+   *
+   * Without: a live subscriber of this process's appends from now on, called after commit in
+   * position order; its failures are logged. Returns a function that unsubscribes.
    */
-  subscribe(handler: EventSubscriber): () => void {
-    this.#subscribers.add(handler);
-    return () => this.#subscribers.delete(handler);
+  subscribe(handler: EventSubscriber<E>): () => void;
+  subscribe(options: CatchUpOptions, handler: EventSubscriber<E>): EventStoreSubscription;
+  subscribe(
+    first: CatchUpOptions | EventSubscriber<E>,
+    second?: EventSubscriber<E>,
+  ): EventStoreSubscription | (() => void) {
+    if (typeof first === "function") return this.#live.add(first as EventSubscriber);
+    this.#assertOpen();
+    const handler = second as EventSubscriber<E>;
+    const subscription = new CatchUpSubscription(
+      {
+        readAll: (from, limit) => this.readAll({ fromPosition: from, limit }),
+        loadCheckpoint: (name) => this.#backend.loadCheckpoint(name),
+        saveCheckpoint: (name, position) => this.#backend.saveCheckpoint(name, position),
+        sleep: this.#sleep,
+        onError: (err, name) => this.#logger?.error({ err, subscription: name }, "subscription failed"),
+        onEnd: (s) => this.#subscriptions.delete(s),
+      },
+      { pollIntervalMs: this.#pollIntervalMs, ...first },
+      (event) => handler(event as RecordedEventOf<E>),
+    );
+    this.#subscriptions.add(subscription);
+    return subscription;
   }
 
   /**
-   * Calls `handler` with each committed batch, in commit order, before that append resolves. For read
-   * models that must be current when the command returns; the handler must not append. Returns a
-   * function that removes it.
+   * Runs `handler` with each append's new events inside that append's backend transaction, before it
+   * commits. Throwing rolls the append back (undo in-memory changes with `tx.onRollback`). The handler
+   * must not append. Returns a function that removes it.
    */
   addInlineHandler(handler: InlineHandler): () => void {
-    this.#inline.add(handler);
-    return () => this.#inline.delete(handler);
+    return this.#inline.add(handler);
   }
 
-  /** Resolves once every event committed so far has reached every subscriber (tests, shutdown). */
-  async whenIdle(): Promise<void> {
-    for (;;) {
-      const pending = this.#subscriberChain;
-      await this.#inlineChain;
-      await pending;
-      if (pending === this.#subscriberChain) return;
-    }
+  /** Runs `work` while no append through this store is in flight; appends wait until it settles. */
+  pauseAppends<T>(work: () => Promise<T>): Promise<T> {
+    return this.#gate.exclusive(work);
   }
 
-  #drafts(streamId: string, events: readonly NewEvent[]): RecordedEventDraft[] {
-    if (typeof streamId !== "string" || streamId.length === 0) {
-      throw new AllFrameError("validation", "stream id must be a non-empty string");
-    }
-    if (!Array.isArray(events)) throw new AllFrameError("validation", "events must be an array");
-    const recordedAt = this.#clock.now().toISOString();
-    return events.map((event, i) => {
-      if (typeof event.type !== "string" || event.type.length === 0) {
-        throw new AllFrameError("validation", `event ${i}: type must be a non-empty string`, {
-          issues: [{ path: [i, "type"], message: "must be a non-empty string" }],
-        });
-      }
-      if (event.id !== undefined && (typeof event.id !== "string" || event.id.length === 0)) {
-        throw new AllFrameError("validation", `event ${i}: id must be a non-empty string when given`, {
-          issues: [{ path: [i, "id"], message: "must be a non-empty string" }],
-        });
-      }
-      const metadata = event.metadata ?? {};
-      for (const [key, value] of Object.entries(metadata)) {
-        if (typeof value !== "string") {
-          throw new AllFrameError("validation", `event ${i}: metadata "${key}" must be a string`, {
-            issues: [{ path: [i, "metadata", key], message: "must be a string" }],
-          });
-        }
-      }
-      return { id: event.id ?? this.#ids(), type: event.type, data: event.data, metadata, recordedAt };
+  /** Saves `snapshot` as the stream's latest (see `Snapshot`). */
+  saveSnapshot(snapshot: SnapshotInput): Promise<void> {
+    return this.#backend.saveSnapshot({
+      ...snapshot,
+      schemaVersion: snapshot.schemaVersion ?? 1,
+      takenAt: snapshot.takenAt ?? this.#clock.now().toISOString(),
     });
   }
 
-  async #deliverInline(recorded: readonly RecordedEvent[]): Promise<void> {
-    // An idempotent retry hands back events that were delivered when first committed.
-    const fresh = recorded.filter((e) => e.position > this.#deliveredPosition);
-    if (fresh.length === 0) return;
-    this.#deliveredPosition = fresh.at(-1)?.position ?? this.#deliveredPosition;
-    for (const handler of [...this.#inline]) {
-      try {
-        await this.#insideInline.run(true, () => handler(fresh));
-      } catch (error) {
-        this.#logger?.error({ err: error, streamId: fresh[0]?.streamId }, "inline event handler failed");
-      }
-    }
-    this.#subscriberChain = this.#subscriberChain.then(() => this.#deliverToSubscribers(fresh));
+  /** The stream's latest snapshot, or `undefined` when it has none. */
+  async loadSnapshot(streamId: string): Promise<Snapshot | undefined> {
+    return (await this.#backend.loadSnapshot(streamId)) ?? undefined;
   }
 
-  async #deliverToSubscribers(events: readonly RecordedEvent[]): Promise<void> {
-    for (const event of events) {
-      for (const subscriber of [...this.#subscribers]) {
-        try {
-          await subscriber(event);
-        } catch (error) {
-          this.#logger?.error(
-            { err: error, eventId: event.id, position: event.position },
-            "event subscriber failed",
-          );
-        }
-      }
-    }
+  /** The position saved under checkpoint `name`; 0 when none. */
+  loadCheckpoint(name: string): Promise<number> {
+    return this.#backend.loadCheckpoint(name);
+  }
+
+  /** Saves checkpoint `name`; within `tx` when given, so it commits with that transaction's rows. */
+  saveCheckpoint(name: string, position: number, tx?: BackendTransaction): Promise<void> {
+    return this.#backend.saveCheckpoint(name, position, tx);
+  }
+
+  /** Resolves once live subscribers have every event so far and every catch-up subscription has caught up. */
+  async whenIdle(): Promise<void> {
+    await this.#live.idle();
+    await Promise.all([...this.#subscriptions].map((s) => s.caughtUp().catch(() => undefined)));
+    await this.#live.idle();
+  }
+
+  /** Makes everything appended durable (a no-op where every append already is). */
+  flush(): Promise<void> {
+    return this.#backend.flush();
+  }
+
+  /** The backend's figures plus this store's running subscriptions and inline handlers. */
+  async stats(): Promise<EventStoreRuntimeStats> {
+    const backend = await this.#backend.stats();
+    return { ...backend, subscriptions: this.#subscriptions.size, inlineHandlers: this.#inline.size };
+  }
+
+  /** Stops every catch-up subscription, lets live subscribers finish, then closes the backend. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#subscriptions].map((s) => s.stop()));
+    await this.#live.idle();
+    await this.#backend.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new AllFrameError("unavailable", "the event store is closed");
+  }
+
+  #up(event: RecordedEvent): RecordedEventOf<E> {
+    return (this.#upcasters.size === 0 ? event : this.#upcasters.upcast(event)) as RecordedEventOf<E>;
+  }
+
+  #afterCommit(recorded: readonly RecordedEvent[]): void {
+    for (const subscription of this.#subscriptions) subscription.notify();
+    if (this.#live.size > 0) this.#live.deliver(recorded.map((e) => this.#up(e) as RecordedEvent));
   }
 }

@@ -28,6 +28,34 @@ export type ExpectedVersion = number | "any" | "no-stream" | "stream-exists";
 /** The version of a stream that has no events. */
 export const NO_STREAM_VERSION = -1;
 
+/** The schema version of an event appended without one. */
+export const DEFAULT_SCHEMA_VERSION = 1;
+
+/**
+ * The metadata keys AllFrame itself reads and writes; metadata stays free-form `string → string`, these
+ * keys are the documented ones (after EventStoreDB's `$correlationId` / `$causationId`):
+ *
+ * - `correlationId`: the id shared by every message of one business flow (a request, a saga);
+ * - `causationId`: the id of the message (command or event) that caused this event;
+ * - `tenantId`: the tenant the event belongs to in a multi-tenant service.
+ */
+export const METADATA_KEYS = {
+  correlationId: "correlationId",
+  causationId: "causationId",
+  tenantId: "tenantId",
+} as const;
+/** One of {@link METADATA_KEYS}. */
+export type MetadataKey = (typeof METADATA_KEYS)[keyof typeof METADATA_KEYS];
+
+/**
+ * Event metadata: free-form string pairs; {@link METADATA_KEYS} names the keys with a fixed meaning.
+ * @example
+ * const metadata: EventMetadata = { correlationId: "req-1", causationId: "cmd-7", tenantId: "acme" };
+ */
+export type EventMetadata = Readonly<Record<string, string>> & {
+  readonly [K in MetadataKey]?: string;
+};
+
 /**
  * An event to append. `id` makes appends idempotent: appending an event whose id is already stored in
  * the same stream, at the same place, is a no-op (see `EventStoreBackend.append`). Without an id the
@@ -37,8 +65,8 @@ export interface NewEvent<E extends EventShape = EventShape> {
   readonly type: E["type"];
   readonly data: E["data"];
   readonly id?: string;
-  /** Free-form string pairs, e.g. `correlationId`, `causationId`, `userId`. */
-  readonly metadata?: Readonly<Record<string, string>>;
+  /** Free-form string pairs; see {@link METADATA_KEYS} for `correlationId`, `causationId`, `tenantId`. */
+  readonly metadata?: EventMetadata;
 }
 
 /**
@@ -48,8 +76,10 @@ export interface NewEvent<E extends EventShape = EventShape> {
 export interface RecordedEventDraft {
   readonly id: string;
   readonly type: string;
+  /** The version of the event's data schema, an integer ≥ 1 (upcasters key on it); default 1. */
+  readonly schemaVersion?: number;
   readonly data: unknown;
-  readonly metadata: Readonly<Record<string, string>>;
+  readonly metadata: EventMetadata;
   /** ISO 8601 UTC timestamp. */
   readonly recordedAt: string;
 }
@@ -60,11 +90,16 @@ export interface RecordedEvent<E extends EventShape = EventShape> {
   readonly streamId: string;
   /** 0-based number of the event within its stream. */
   readonly version: number;
-  /** 1-based position in the log of all streams; strictly increasing in commit order. */
+  /**
+   * 1-based position in the log of all streams; strictly increasing in commit order. Positions may
+   * have holes (PostgreSQL burns the numbers of a rolled-back append), so never expect `n + 1` after `n`.
+   */
   readonly position: number;
   readonly type: E["type"];
+  /** The version of the event's data schema, an integer ≥ 1; 1 unless the draft said otherwise. */
+  readonly schemaVersion: number;
   readonly data: E["data"];
-  readonly metadata: Readonly<Record<string, string>>;
+  readonly metadata: EventMetadata;
   /** ISO 8601 UTC timestamp of the append. */
   readonly recordedAt: string;
 }

@@ -1,6 +1,6 @@
 /**
- * The embedded event store backend: every stream in process memory. Used by `npm run dev` and unit
- * tests; lost on restart.
+ * The embedded event store backend: every stream in process memory. Used by unit tests; lost on
+ * restart (use the SQLite backend for a durable embedded store).
  * @module
  */
 import { AllFrameError } from "../errors/allframe-error.ts";
@@ -10,58 +10,98 @@ import {
   type RecordedEvent,
   type RecordedEventDraft,
 } from "./event.ts";
-import { assertExpectedVersion, type EventStoreBackend } from "./event-store-backend.ts";
+import { deepFreeze } from "./event-row.ts";
+import {
+  type AppendOptions,
+  assertCheckpoint,
+  assertExpectedVersion,
+  type BackendTransaction,
+  closedBackendError,
+  type EventStoreBackend,
+  type EventStoreStats,
+  encodeDrafts,
+  encodeSnapshotState,
+  matchRetry,
+  type Snapshot,
+} from "./event-store-backend.ts";
+
+/** Writes staged by `saveCheckpoint(..., tx)`, applied when the append commits. */
+const staged = new WeakMap<BackendTransaction, (() => void)[]>();
 
 /**
  * Keeps the log as one array (index = position - 1) plus an index per stream and per event id.
  *
  * Event data goes through a JSON round trip on append, as it would through a SQL backend, so a `Date`
  * comes back as a string here exactly as it will from SQLite or PostgreSQL; stored events are deeply
- * frozen and handed out as is. Appends are atomic because each one runs synchronously between awaits.
+ * frozen and handed out as is. An append without `inTransaction` runs synchronously between awaits,
+ * so it is atomic; one with `inTransaction` makes later appends and checkpoint saves wait until it
+ * commits, and its events are invisible to readers until then.
  *
- * @throws see `EventStoreBackend.append`; also AllFrameError `"validation"` for data JSON cannot encode.
+ * @throws see `EventStoreBackend`.
  */
 export class InMemoryEventStoreBackend implements EventStoreBackend {
+  readonly kind = "memory";
   readonly #log: RecordedEvent[] = [];
   readonly #streams = new Map<string, RecordedEvent[]>();
   readonly #byId = new Map<string, RecordedEvent>();
+  readonly #snapshots = new Map<string, Snapshot>();
+  readonly #checkpoints = new Map<string, number>();
+  /** Settles when the append holding the write turn (one with `inTransaction`) is done. */
+  #writeTurn: Promise<void> | undefined;
+  #closed = false;
 
   async append(
     streamId: string,
     drafts: readonly RecordedEventDraft[],
     expected: ExpectedVersion,
+    options: AppendOptions = {},
   ): Promise<RecordedEvent[]> {
+    while (this.#writeTurn !== undefined) await this.#writeTurn;
+    this.#assertOpen();
+    const encoded = encodeDrafts(drafts);
     const stream = this.#streams.get(streamId) ?? [];
-    const replay = this.#replayOf(streamId, drafts);
+    const stored: RecordedEvent[] = [];
+    for (const d of drafts) {
+      const event = this.#byId.get(d.id);
+      if (event !== undefined) stored.push(event);
+    }
+    const replay = stored.length === 0 ? undefined : matchRetry(streamId, drafts, stored);
     if (replay) return replay;
     assertExpectedVersion(streamId, expected, stream.length - 1);
     if (drafts.length === 0) return [];
 
-    const recorded = drafts.map((draft, i) =>
+    const recorded = encoded.map((draft, i) =>
       deepFreeze({
         id: draft.id,
         streamId,
         version: stream.length + i,
         position: this.#log.length + 1 + i,
         type: draft.type,
-        data: jsonCopy(draft.data, draft.type),
-        metadata: { ...draft.metadata },
+        schemaVersion: draft.schemaVersion,
+        data: JSON.parse(draft.dataJson) as unknown,
+        metadata: JSON.parse(draft.metadataJson) as Record<string, string>,
         recordedAt: draft.recordedAt,
       }),
     );
-    // Nothing below can throw, so the append is all-or-nothing.
-    this.#log.push(...recorded);
-    stream.push(...recorded);
-    this.#streams.set(streamId, stream);
-    for (const event of recorded) this.#byId.set(event.id, event);
+    // Nothing in commit can throw, so the append is all-or-nothing.
+    const commit = (): void => {
+      this.#log.push(...recorded);
+      stream.push(...recorded);
+      this.#streams.set(streamId, stream);
+      for (const event of recorded) this.#byId.set(event.id, event);
+    };
+    if (options.inTransaction === undefined) commit();
+    else await this.#runInTransaction(options.inTransaction, recorded, commit);
     return recorded;
   }
 
   async readStream(streamId: string, fromVersion = 0): Promise<RecordedEvent[]> {
+    this.#assertOpen();
     return (this.#streams.get(streamId) ?? []).slice(Math.max(0, fromVersion));
   }
 
   async readAll(fromPosition = 1, limit = Number.POSITIVE_INFINITY): Promise<RecordedEvent[]> {
+    this.#assertOpen();
     const start = Math.max(0, fromPosition - 1);
     return this.#log.slice(
       start,
@@ -70,50 +110,97 @@ export class InMemoryEventStoreBackend implements EventStoreBackend {
   }
 
   async streamVersion(streamId: string): Promise<number> {
+    this.#assertOpen();
     return (this.#streams.get(streamId)?.length ?? 0) + NO_STREAM_VERSION;
   }
 
-  /** The stored events when `drafts` is an exact retry, `undefined` when all ids are new; else throws. */
-  #replayOf(streamId: string, drafts: readonly RecordedEventDraft[]): RecordedEvent[] | undefined {
-    const ids = new Set(drafts.map((d) => d.id));
-    if (ids.size !== drafts.length)
-      throw new AllFrameError("validation", "an append carries the same event id twice");
-    const stored = drafts.map((d) => this.#byId.get(d.id));
-    const known = stored.filter((e) => e !== undefined);
-    if (known.length === 0) return undefined;
-    const exact =
-      known.length === drafts.length &&
-      known.every(
-        (e, i) =>
-          e.streamId === streamId &&
-          e.type === drafts[i]?.type &&
-          (i === 0 || e.version === (known[i - 1]?.version ?? 0) + 1),
-      );
-    if (!exact) {
+  async saveSnapshot(snapshot: Snapshot): Promise<void> {
+    this.#assertOpen();
+    const state = JSON.parse(encodeSnapshotState(snapshot)) as unknown;
+    const stored = this.#snapshots.get(snapshot.streamId);
+    if (stored !== undefined && stored.version > snapshot.version) return;
+    this.#snapshots.set(
+      snapshot.streamId,
+      deepFreeze({
+        streamId: snapshot.streamId,
+        version: snapshot.version,
+        state,
+        schemaVersion: snapshot.schemaVersion,
+        takenAt: snapshot.takenAt,
+      }),
+    );
+  }
+
+  async loadSnapshot(streamId: string): Promise<Snapshot | undefined> {
+    this.#assertOpen();
+    return this.#snapshots.get(streamId);
+  }
+
+  async loadCheckpoint(name: string): Promise<number> {
+    this.#assertOpen();
+    return this.#checkpoints.get(name) ?? 0;
+  }
+
+  async saveCheckpoint(name: string, position: number, tx?: BackendTransaction): Promise<void> {
+    this.#assertOpen();
+    assertCheckpoint(name, position);
+    if (tx === undefined) {
+      while (this.#writeTurn !== undefined) await this.#writeTurn;
+      this.#checkpoints.set(name, position);
+      return;
+    }
+    const writes = staged.get(tx);
+    if (writes === undefined) {
       throw new AllFrameError(
-        "conflict",
-        `stream "${streamId}": ${known.length} of ${drafts.length} event ids are already stored, ` +
-          "but not as this exact batch; use new ids for new events",
-        { details: { streamId, storedIds: known.map((e) => e.id) } },
+        "validation",
+        "saveCheckpoint: tx is not an open transaction of this memory backend",
       );
     }
-    return known;
+    writes.push(() => this.#checkpoints.set(name, position));
   }
-}
 
-function jsonCopy(data: unknown, type: string): unknown {
-  try {
-    const text = JSON.stringify(data);
-    return text === undefined ? null : JSON.parse(text);
-  } catch (cause) {
-    throw new AllFrameError("validation", `data of event "${type}" cannot be encoded as JSON`, { cause });
+  async flush(): Promise<void> {
+    this.#assertOpen();
   }
-}
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
+  async stats(): Promise<EventStoreStats> {
+    this.#assertOpen();
+    return { streams: this.#streams.size, events: this.#log.length, lastPosition: this.#log.length };
   }
-  return value;
+
+  async close(): Promise<void> {
+    while (this.#writeTurn !== undefined) await this.#writeTurn;
+    this.#closed = true;
+  }
+
+  /**
+   * Runs the callback holding the write turn; if it succeeds, commits the events and its staged
+   * writes before handing the turn on, so the next append sees them.
+   */
+  async #runInTransaction(
+    callback: NonNullable<AppendOptions["inTransaction"]>,
+    recorded: readonly RecordedEvent[],
+    commit: () => void,
+  ): Promise<void> {
+    const tx: BackendTransaction = Object.freeze({ kind: "memory" });
+    const writes: (() => void)[] = [];
+    staged.set(tx, writes);
+    let release = (): void => {};
+    this.#writeTurn = new Promise((resolve) => {
+      release = resolve;
+    });
+    try {
+      await callback(tx, recorded);
+      commit();
+      for (const write of writes) write();
+    } finally {
+      staged.delete(tx);
+      this.#writeTurn = undefined;
+      release();
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw closedBackendError("memory");
+  }
 }

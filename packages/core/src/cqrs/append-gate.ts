@@ -1,0 +1,47 @@
+/**
+ * A shared/exclusive gate around a store's appends, so a projection rebuild can run while no append is
+ * in flight without holding a backend transaction open (which would deadlock a single-connection
+ * backend that serialises its reads behind the open write).
+ * @module
+ */
+
+/**
+ * Appends pass `shared`; a rebuild takes `exclusive`, which waits for the appends in flight to finish
+ * and holds back new ones until it is done. Exclusive sections run one at a time, in call order.
+ */
+export class AppendGate {
+  #active = 0;
+  #drained: Array<() => void> = [];
+  #exclusive: Promise<void> | undefined;
+
+  /** Runs `work` once no exclusive section is running or waiting. */
+  async shared<T>(work: () => Promise<T>): Promise<T> {
+    while (this.#exclusive) await this.#exclusive;
+    this.#active++;
+    try {
+      return await work();
+    } finally {
+      if (--this.#active === 0) {
+        const waiters = this.#drained;
+        this.#drained = [];
+        for (const resolve of waiters) resolve();
+      }
+    }
+  }
+
+  /** Runs `work` with no shared section in flight; new shared sections wait until it settles. */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    while (this.#exclusive) await this.#exclusive;
+    let release = (): void => undefined;
+    this.#exclusive = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    try {
+      if (this.#active > 0) await new Promise<void>((resolve) => this.#drained.push(resolve));
+      return await work();
+    } finally {
+      this.#exclusive = undefined;
+      release();
+    }
+  }
+}
