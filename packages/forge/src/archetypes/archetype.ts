@@ -44,6 +44,8 @@ export interface ServicePlan {
   readonly routes: readonly RouteSpec[];
   /** `it(...)` blocks for `src/service.test.ts`; in scope: `url`, `host`, `bus`, `json`, `waitFor`. */
   readonly tests: string;
+  /** Extra import lines for `src/service.test.ts`. */
+  readonly testImports?: readonly string[];
   /** Extra env for the generated tests, e.g. `{ DATABASE_URL: "memory:" }`. */
   readonly testEnv?: Readonly<Record<string, string>>;
   /** npm dependencies beyond `@allframe/core`, name → version range. */

@@ -1,14 +1,16 @@
 /**
- * `event-sourced`: one aggregate whose state is the fold of its event stream (decide/evolve), the
- * architecture's `cqrs.projections` as inline read models with query routes, and its events published
- * on the bus after they are stored (seed 000 "Archetype: Event-Sourced Service"; seed 001 CQRS).
+ * `event-sourced`: one aggregate whose state is the fold of its event stream (decide/evolve) in a
+ * durable event store (SQLite by default, `DATABASE_URL` for PostgreSQL), snapshots every
+ * `cqrs.snapshot_frequency` events, the architecture's `cqrs.projections` as inline read models with
+ * query routes, and the event log as the outbox: a checkpointed subscription publishes every stored
+ * event on the bus (seed 000 "Archetype: Event-Sourced Service"; seed 001 CQRS).
  * @module
  */
 import type { ResolvedService } from "../config/resolve.ts";
 import { code } from "../generators/typescript/code.ts";
 import { camelCase, kebabCase, pascalCase, pluralKebab, str } from "../generators/typescript/names.ts";
 import type { Archetype, RouteSpec, ServiceFiles } from "./archetype.ts";
-import { eventsModule } from "./shared.ts";
+import { databaseEnv, eventsModule } from "./shared.ts";
 
 /** The aggregate's name: the first declared entity, else the service name without `-service`. */
 export function aggregateOf(service: ResolvedService): string {
@@ -71,24 +73,25 @@ function writeProjection(files: ServiceFiles, name: string): void {
   const history = /(History|Log|Audit|Timeline)$/.test(name);
   const apply = history
     ? code`
-        apply(event: RecordedEvent): void {
+        apply(event: RecordedEvent, tx: ProjectionTransaction): void {
           const entries = this.#rows.get(event.streamId) ?? [];
-          entries.push({ version: event.version, type: event.type, data: event.data, at: event.recordedAt });
-          this.#rows.set(event.streamId, entries);
+          const entry = { version: event.version, type: event.type, data: event.data, at: event.recordedAt };
+          this.#rows.set(event.streamId, [...entries, entry], tx);
         }
       `
     : code`
-        apply(event: RecordedEvent): void {
+        apply(event: RecordedEvent, tx: ProjectionTransaction): void {
           const previous = this.#rows.get(event.streamId);
           const attributes = (event.data as { attributes?: Record<string, unknown> }).attributes ?? {};
-          this.#rows.set(event.streamId, {
+          const row = {
             id: event.streamId,
             version: event.version,
             lastEvent: event.type,
             archived: event.type.endsWith("Archived") || (previous?.archived ?? false),
             attributes: { ...previous?.attributes, ...attributes },
             updatedAt: event.recordedAt,
-          });
+          };
+          this.#rows.set(event.streamId, row, tx);
         }
       `;
   const row = history
@@ -97,18 +100,19 @@ function writeProjection(files: ServiceFiles, name: string): void {
   files.write(
     `src/application/projections/${kebabCase(name)}.ts`,
     code`
-      import type { Projection, RecordedEvent } from "@allframe/core";
+      import { InMemoryReadModel, type Projection, type ProjectionTransaction, type RecordedEvent } from "@allframe/core";
 
       export type ${name}Row = ${row};
 
       /**
-       * The ${name} read model, kept up to date inline with every append. ${history ? "It keeps every change per aggregate." : "It keeps the latest view per aggregate."}
-       * Replace \`apply\` with the view your queries need; \`rebuild\` replays the whole log into it.
+       * The ${name} read model, applied inline inside each append's transaction (a failure rolls the
+       * append back). ${history ? "It keeps every change per aggregate." : "It keeps the latest view per aggregate."} It lives in memory and is rebuilt
+       * from the event log at start-up. Replace \`apply\` with the view your queries need.
        */
       export class ${name}Projection implements Projection {
         readonly name = ${str(name)};
         readonly handles = ["*"] as const;
-        readonly #rows = new Map<string, ${name}Row>();
+        readonly #rows = new InMemoryReadModel<${name}Row>();
 
         ${apply.trimEnd()}
 
@@ -117,7 +121,7 @@ function writeProjection(files: ServiceFiles, name: string): void {
         }
 
         list(): Array<[string, ${name}Row]> {
-          return [...this.#rows.entries()];
+          return this.#rows.entries();
         }
 
         reset(): void {
@@ -199,7 +203,7 @@ export const eventSourcedArchetype: Archetype = {
     const firstProjection = projections[0];
     return {
       imports: [
-        'import { CommandHandler, EventStore, ProjectionRegistry, createEvent } from "@allframe/core";',
+        'import { CommandHandler, EventStore, ProjectionRegistry, createEvent, openEventStoreBackend } from "@allframe/core";',
         `import { ${camelCase(agg)}Decider } from "./domain/aggregates/${aggFile}.ts";`,
         `import { register${agg}Routes } from "./presentation/rest/${aggFile}-routes.ts";`,
         ...projections.map(
@@ -207,18 +211,29 @@ export const eventSourcedArchetype: Archetype = {
         ),
       ],
       body: code`
-        // The embedded event store keeps events in memory for this first form; durable SQLite and
-        // PostgreSQL backends plug into the same EventStore.
-        const store = new EventStore();
-        const projections = new ProjectionRegistry(store);
+        // Events live in DATABASE_URL's store: a SQLite file by default, PostgreSQL with postgres://.
+        const store = new EventStore({ backend: await openEventStoreBackend(config.DATABASE_URL), logger });
+        host.onShutdown("event-store", () => store.close());
+        const projections = new ProjectionRegistry(store, { logger });
         ${projectionWiring}
-        // Publish every stored event on the bus (at-least-once via the outbox when it lands).
-        store.subscribe(async (event) => {
-          await bus.publish(createEvent(event.type, event.data, { source: SERVICE_NAME, key: event.streamId }));
+        // Read models live in memory: rebuilt from the log at start, then kept current inline.
+        host.onStart("projections", async () => {
+          await projections.rebuild();
         });
-        register${agg}Routes(host.app, new CommandHandler(store, ${camelCase(agg)}Decider), store);
+        // The event log is the outbox: a durable catch-up subscription publishes every stored event on
+        // the bus, at least once, resuming from its checkpoint after a restart. Event ids are kept, so
+        // consumers can dedupe.
+        host.onStart("event-publisher", () => {
+          const publisher = store.subscribe({ name: \`\${SERVICE_NAME}-publisher\` }, async (event) => {
+            const ids = () => event.id;
+            await bus.publish(createEvent(event.type, event.data, { source: SERVICE_NAME, key: event.streamId, ids }));
+          });
+          host.onShutdown("event-publisher", () => publisher.stop(), "drain");
+        });
+        const handler = new CommandHandler(store, ${camelCase(agg)}Decider, { snapshotFrequency: ${service.cqrs?.snapshot_frequency ?? 100} });
+        register${agg}Routes(host.app, handler, store);
       `,
-      env: [],
+      env: [databaseEnv(service)],
       routes: [
         { method: "POST", path, summary: `Create${agg} command` },
         { method: "PUT", path: `${path}/:id`, summary: `Update${agg} command` },
@@ -226,6 +241,11 @@ export const eventSourcedArchetype: Archetype = {
         { method: "GET", path: `${path}/:id`, summary: `Current ${agg} state (folded from its stream)` },
         { method: "GET", path: `${path}/:id/events`, summary: `The ${agg} event stream` },
         ...projectionRoutes,
+      ],
+      testImports: [
+        'import { mkdtemp, rm } from "node:fs/promises";',
+        'import { tmpdir } from "node:os";',
+        'import { join } from "node:path";',
       ],
       tests: code`
         it("runs ${agg} commands, folds state from the stream and publishes the events", async () => {
@@ -238,12 +258,34 @@ export const eventSourcedArchetype: Archetype = {
           await svc.request(\`${path}/\${id}\`, { method: "PUT", body: { attributes: { quantity: 3 } } });
           const state = await svc.request<{ version: number; state: { attributes: Record<string, unknown> } }>(\`${path}/\${id}\`);
           assert.equal(state.body.state.attributes.quantity, 3);
-          const events = await svc.request<{ events: Array<{ type: string }> }>(\`${path}/\${id}/events\`);
+          const events = await svc.request<{ events: Array<{ type: string; id: string }> }>(\`${path}/\${id}/events\`);
           assert.deepEqual(events.body.events.map((e) => e.type), ["${agg}Created", "${agg}Updated"]);
-          await svc.waitFor(() => svc.published.find((e) => e.type === "${agg}Updated"));${
+          const published = await svc.waitFor(() => svc.published.find((e) => e.type === "${agg}Updated"));
+          assert.equal(published.id, events.body.events[1]?.id, "the bus carries the stored event's id");${
             firstProjection === undefined
               ? ""
               : `\n  assert.equal((await svc.request(\`/projections/${kebabCase(firstProjection)}/\${id}\`)).status, 200);`
+          }
+        });
+
+        it("keeps ${agg} streams and read models across a restart on a SQLite file", async () => {
+          const dir = await mkdtemp(join(tmpdir(), "${service.name}-"));
+          const env = { LOG_LEVEL: "silent", DATABASE_URL: \`sqlite:\${join(dir, "events.sqlite")}\` };
+          try {
+            const first = await startService(createService, { env });
+            const created = await first.request<{ id: string }>(${str(path)}, { method: "POST", body: { attributes: { n: 1 } } });
+            await first.stop();
+            const second = await startService(createService, { env });
+            const state = await second.request<{ version: number }>(\`${path}/\${created.body.id}\`);
+            assert.equal(state.status, 200);
+            assert.equal(state.body.version, 0);${
+              firstProjection === undefined
+                ? ""
+                : `\n      assert.equal((await second.request(\`/projections/${kebabCase(firstProjection)}/\${created.body.id}\`)).status, 200);`
+            }
+            await second.stop();
+          } finally {
+            await rm(dir, { recursive: true, force: true });
           }
         });
 
@@ -253,6 +295,7 @@ export const eventSourcedArchetype: Archetype = {
           assert.equal((await svc.request(\`${path}/\${created.body.id}\`, { method: "DELETE" })).status, 409);
         });
       `,
+      testEnv: { DATABASE_URL: "memory:" },
       engines: { database: true },
     };
   },

@@ -143,11 +143,15 @@ const MAIN = code`
 
 function testModule(service: ResolvedService, plan: ServicePlan): string {
   const env = { LOG_LEVEL: "silent", ...plan.testEnv };
+  const imports = lines(
+    'import assert from "node:assert/strict";',
+    'import { after, before, describe, it } from "node:test";',
+    ...(plan.testImports ?? []),
+    'import { type ServiceHarness, startService } from "@allframe/core";',
+    'import { createService } from "./service.ts";',
+  );
   return code`
-    import assert from "node:assert/strict";
-    import { after, before, describe, it } from "node:test";
-    import { type ServiceHarness, startService } from "@allframe/core";
-    import { createService } from "./service.ts";
+    ${imports}
 
     describe(${str(service.name)}, () => {
       let svc: ServiceHarness;
