@@ -85,6 +85,19 @@ describe("ignite the reference architecture, verify it, run it", () => {
     assert.match(log, /# fail 0|ℹ fail 0/);
   });
 
+  it("generates and verifies the data-pipeline example, whose producer ingests over HTTP and a source loop", async () => {
+    const config = join(REPO, "examples/data-pipeline.toml");
+    const out = join(root, "data-pipeline");
+    const { code, output } = await run(
+      process.execPath,
+      [BIN, "ignite", "--config", config, "--out", out, "--verify"],
+      REPO,
+    );
+    assert.equal(code, 0, output);
+    assert.match(output, /generating \[1\/4\] ingestion-service \(producer\)/);
+    assert.match(output, /4 services generated and verified/);
+  });
+
   it("runs every service with npm run dev; each answers /health within 15 s; Ctrl-C stops all", async () => {
     const pkg = JSON.parse(await readFile(join(workspace, "package.json"), "utf8")) as {
       allframe: { services: Array<{ name: string; port: number }> };

@@ -18,7 +18,10 @@ export async function validateCommand(
   if (result.diagnostics.length > 0) io.err(formatDiagnostics(result.diagnostics));
   if (result.ok) {
     const { services, events } = result.architecture;
-    io.out(`${options.config} is valid: ${services.length} services, ${events.length} events.`);
+    const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
+    io.out(
+      `${options.config} is valid: ${count(services.length, "service")}, ${count(events.length, "event")}.`,
+    );
     return 0;
   }
   io.err(`${options.config} is not valid; fix the errors above.`);
