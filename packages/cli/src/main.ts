@@ -5,6 +5,7 @@
  */
 import { parseArgs } from "node:util";
 import { devCommand } from "./commands/dev.ts";
+import { dlqCommand } from "./commands/dlq.ts";
 import { igniteCommand } from "./commands/ignite.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { type CliIo, processIo, UsageError } from "./io.ts";
@@ -23,6 +24,10 @@ Usage:
       Print the configuration's diagnostics (file:line:column, key path, what to do); writes nothing.
   allframe dev [--dir <dir>] [--only <a,b>]
       In a generated workspace: run every service in one process with embedded stand-ins; Ctrl-C stops.
+  allframe dlq list --url <service URL> [--json]
+  allframe dlq redrive <id> --url <service URL>
+      List a consumer service's dead letters (id, event type, attempts, error, time), or run one's
+      handler again and remove it on success.
   allframe help | --help, allframe --version`;
 
 function requireConfig(value: string | undefined, command: string): string {
@@ -45,6 +50,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
         force: { type: "boolean", default: false },
         verify: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
+        url: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
         version: { type: "boolean", short: "v", default: false },
       },
@@ -58,6 +64,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.out(HELP);
       return 0;
     }
+    if (command === "dlq") return await dlqCommand({ args: rest, url: values.url, json: values.json }, io);
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
     switch (command) {
       case "ignite":
@@ -85,7 +92,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
           io,
         );
       default:
-        throw new UsageError(`unknown command "${command}"; commands: ignite, validate, dev, help`);
+        throw new UsageError(`unknown command "${command}"; commands: ignite, validate, dev, dlq, help`);
     }
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {

@@ -128,6 +128,36 @@ export {
   type SubscribeOptions,
   type Subscription,
 } from "./messaging/index.ts";
+// messaging/schemas: event schema registry (local, Confluent, Apicurio) and the BACKWARD check
+export {
+  ApicurioSchemaRegistry,
+  type ApicurioSchemaRegistryOptions,
+  assertSubject,
+  BaseSchemaRegistry,
+  COMPATIBILITY_PROBLEM_CODES,
+  type CompatibilityLevel,
+  type CompatibilityOptions,
+  type CompatibilityProblem,
+  type CompatibilityProblemCode,
+  type CompatibilityResult,
+  ConfluentSchemaRegistry,
+  type ConfluentSchemaRegistryOptions,
+  checkBackwardCompatible,
+  createSchemaRegistry,
+  type JSONSchema,
+  type JSONSchemaObject,
+  LocalSchemaRegistry,
+  type LocalSchemaRegistryOptions,
+  type RegisteredSchema,
+  type RegistryHttpOptions,
+  SCHEMA_FILE_PATTERN,
+  SCHEMA_REGISTRY_KINDS,
+  type SchemaRegistry,
+  type SchemaRegistryEnv,
+  type SchemaRegistryKind,
+  SUBJECT_PATTERN,
+  toPointer,
+} from "./messaging/schemas/index.ts";
 // observability
 export {
   createLogger,

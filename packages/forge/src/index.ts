@@ -26,6 +26,13 @@ export {
 } from "./config/index.ts";
 export { type Generated, type GenerateProgress, generateWorkspace } from "./ignite/generate.ts";
 export { GENERATOR, type IgniteOptions, type IgniteResult, ignite } from "./ignite/ignite.ts";
+export { checkEventSchemas, validateEventSchemaFolder } from "./schemas/check-event-schemas.ts";
+export {
+  EVENT_SCHEMA_FILE,
+  EVENTS_FOLDER,
+  type EventSchemaFile,
+  readEventSchemaFolder,
+} from "./schemas/event-schema-folder.ts";
 export {
   type ChangeKind,
   EmitConflictError,

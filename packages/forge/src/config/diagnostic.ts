@@ -48,6 +48,8 @@ export const DIAGNOSTIC_CODES = [
   "unset-variable",
   "invalid-interpolation",
   "deploy-time-input",
+  "invalid-event-schema",
+  "incompatible-event-schema",
 ] as const;
 
 /** One of {@link DIAGNOSTIC_CODES}. */

@@ -7,6 +7,7 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
+import { validateEventSchemaFolder } from "../schemas/check-event-schemas.ts";
 import { type Diagnostic, hasErrors, sortDiagnostics } from "./diagnostic.ts";
 import { type Environment, interpolate } from "./interpolate.ts";
 import { type ConfigFormat, parseArchitectureText } from "./parse.ts";
@@ -103,7 +104,12 @@ export async function loadArchitectureFile(path: string, opts: LoadFileOptions =
   } catch (error) {
     return { ok: false, diagnostics: [readError(path, error)] };
   }
-  return loadArchitectureText(text, { file: path, ...opts });
+  const loaded = loadArchitectureText(text, { file: path, ...opts });
+  // Event schemas live beside the file (events/<Name>.v<N>.json); the BACKWARD check needs the disk.
+  const schemaDiagnostics = await validateEventSchemaFolder(path);
+  if (schemaDiagnostics.length === 0) return loaded;
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...schemaDiagnostics]);
+  return loaded.ok && !hasErrors(schemaDiagnostics) ? { ...loaded, diagnostics } : { ok: false, diagnostics };
 }
 
 function readError(path: string, error: unknown): Diagnostic {
