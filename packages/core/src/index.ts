@@ -98,6 +98,37 @@ export {
   type ProtocolMapping,
   toAllFrameError,
 } from "./errors/index.ts";
+// idempotency: HTTP Idempotency-Key middleware (Stripe semantics) and its stores
+export {
+  type BeginResult,
+  DEFAULT_IDEMPOTENCY_TABLE,
+  defaultIdempotencyScope,
+  defaultShouldStore,
+  HOUR_MS,
+  IDEMPOTENCY_STORE_ENV,
+  IDEMPOTENCY_STORE_KINDS,
+  type IdempotencyOptions,
+  type IdempotencyOutcome,
+  type IdempotencyStore,
+  type IdempotencyStoreKind,
+  idempotencyMiddleware,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  MemoryIdempotencyStore,
+  type MemoryIdempotencyStoreOptions,
+  normaliseIdempotencyKey,
+  type OpenIdempotencyStoreOptions,
+  openIdempotencyStore,
+  PostgresIdempotencyStore,
+  type PostgresIdempotencyStoreOptions,
+  REPLAYED_HEADER,
+  RedisIdempotencyStore,
+  type RedisIdempotencyStoreOptions,
+  requestFingerprint,
+  SqliteIdempotencyStore,
+  type SqliteIdempotencyStoreOptions,
+  type StoredResponse,
+  scopedIdempotencyKey,
+} from "./idempotency/index.ts";
 // messaging: envelope, bus port + in-process bus + adapter registry, consumer runtime
 export {
   assertEventType,
@@ -231,6 +262,8 @@ export {
   systemClock,
   toErrorIssues,
   uuidGenerator,
+  uuidV7,
+  uuidV7Generator,
 } from "./runtime/index.ts";
 // saga: orchestrator with compensations, crash recovery, saga log; memory/SQLite/PostgreSQL state stores
 export {

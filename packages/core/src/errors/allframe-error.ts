@@ -8,6 +8,7 @@
 /** The fixed set of error codes. Add a code only together with its row in `ERROR_CODE_MAPPING`. */
 export const ERROR_CODES = [
   "validation",
+  "unprocessable",
   "not-found",
   "conflict",
   "concurrency",
@@ -32,6 +33,8 @@ export interface ProtocolMapping {
 /** Code → HTTP status, gRPC status (numeric, see grpc/status.h) and GraphQL `extensions.code`. */
 export const ERROR_CODE_MAPPING: Readonly<Record<ErrorCode, ProtocolMapping>> = {
   validation: { http: 400, grpc: 3, graphql: "BAD_USER_INPUT" },
+  // Well-formed but cannot be processed as sent, e.g. an idempotency key reused for another request.
+  unprocessable: { http: 422, grpc: 9, graphql: "UNPROCESSABLE_CONTENT" },
   "not-found": { http: 404, grpc: 5, graphql: "NOT_FOUND" },
   conflict: { http: 409, grpc: 6, graphql: "CONFLICT" },
   concurrency: { http: 409, grpc: 10, graphql: "CONFLICT" },
