@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { hasErrorCode } from "../errors/allframe-error.ts";
 import { createLogger } from "../observability/logger.ts";
-import { createEventBus, eventBusSchemes, registerEventBusAdapter } from "./event-bus-registry.ts";
+import {
+  createEventBus,
+  eventBusSchemes,
+  openEventBus,
+  registerEventBusAdapter,
+} from "./event-bus-registry.ts";
 import { InProcessEventBus } from "./in-process-event-bus.ts";
 
 const logger = createLogger({ service: "test", level: "silent" });
@@ -19,11 +24,11 @@ describe("createEventBus", () => {
 
   it("reports schemes without an adapter as unsupported, without echoing the URL", () => {
     assert.throws(
-      () => createEventBus({ url: "nats://user:secret@127.0.0.1:4222", logger }),
+      () => createEventBus({ url: "kafka://user:secret@127.0.0.1:9092", logger }),
       (e) =>
         hasErrorCode(e, "unsupported") &&
         e.message ===
-          'EVENT_BUS_URL scheme "nats:" is not available in this version of @allframe/core; unset EVENT_BUS_URL to use the in-process bus',
+          'EVENT_BUS_URL scheme "kafka:" is not available in this version of @allframe/core; unset EVENT_BUS_URL to use the in-process bus',
     );
     assert.throws(
       () => createEventBus({ url: "localhost:4222x" }),
@@ -33,6 +38,19 @@ describe("createEventBus", () => {
       () => createEventBus({ url: "//no-scheme" }),
       (e) => hasErrorCode(e, "configuration"),
     );
+  });
+
+  it("maps nats:, amqp: and amqps: to the broker adapters; openEventBus waits for the connection", async () => {
+    const nats = createEventBus({ url: "nats://127.0.0.1:1", logger });
+    const amqp = createEventBus({ url: "amqp://guest:guest@127.0.0.1:1", logger });
+    assert.deepEqual([nats.kind, amqp.kind], ["nats", "rabbitmq"]);
+    await Promise.all([nats.close(), amqp.close()]);
+    await assert.rejects(openEventBus({ url: "amqp://127.0.0.1:1?connectTimeoutMs=200", logger }), (e) =>
+      hasErrorCode(e, "unavailable"),
+    );
+    const memory = await openEventBus({ logger });
+    assert.equal(memory.kind, "in-process");
+    await memory.close();
   });
 
   it("uses an adapter registered for a scheme", async () => {

@@ -7,6 +7,8 @@ import { AllFrameError } from "../errors/allframe-error.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { EventBus } from "./event-bus.ts";
 import { InProcessEventBus } from "./in-process-event-bus.ts";
+import { NatsJetStreamEventBus } from "./nats/nats-jetstream-event-bus.ts";
+import { RabbitMqEventBus } from "./rabbitmq/rabbitmq-event-bus.ts";
 
 /** What an adapter factory receives. */
 export interface EventBusAdapterOptions {
@@ -43,6 +45,18 @@ const inProcess: EventBusFactory = ({ logger }) =>
   new InProcessEventBus(logger === undefined ? {} : { logger });
 registerEventBusAdapter("memory", inProcess);
 registerEventBusAdapter("in-process", inProcess);
+// Broker adapters construct synchronously and connect in the background (their client libraries
+// load on first connect), so `createEventBus` stays synchronous and generated services unchanged.
+// Kafka, SQS/SNS, EventBridge and Pub/Sub register here the same way.
+const withLogger = (logger: Logger | undefined) => (logger === undefined ? {} : { logger });
+registerEventBusAdapter(
+  "nats",
+  ({ url, logger }) => new NatsJetStreamEventBus({ url: url ?? "", ...withLogger(logger) }),
+);
+const amqp: EventBusFactory = ({ url, logger }) =>
+  new RabbitMqEventBus({ url: url ?? "", ...withLogger(logger) });
+registerEventBusAdapter("amqp", amqp);
+registerEventBusAdapter("amqps", amqp);
 
 /**
  * Creates the bus `url` names.
@@ -72,4 +86,26 @@ export function createEventBus(opts: { url?: string; logger?: Logger } = {}): Ev
     );
   }
   return factory({ url, logger: opts.logger });
+}
+
+/**
+ * Creates the bus `url` names and waits until it is connected, so a wrong URL or a broker that is
+ * down fails at start-up rather than at the first publish.
+ *
+ * @param opts.url as for {@link createEventBus}; `nats://` → NATS JetStream, `amqp://`/`amqps://` →
+ *   RabbitMQ. Query parameters set broker options (`?namespace=ORDERS&maxDeliver=5`, see
+ *   `BrokerBusOptions`).
+ * @throws AllFrameError as {@link createEventBus}; `unavailable` when the broker does not answer
+ *   within its connect timeout (the bus is closed then).
+ * @example const bus = await openEventBus({ url: process.env.EVENT_BUS_URL, logger });
+ */
+export async function openEventBus(opts: { url?: string; logger?: Logger } = {}): Promise<EventBus> {
+  const bus = createEventBus(opts);
+  try {
+    await bus.ready?.();
+  } catch (error) {
+    await bus.close();
+    throw error;
+  }
+  return bus;
 }

@@ -30,6 +30,8 @@ interface Member {
   readonly group: string | undefined;
   /** Deliveries in progress, keyed by a token that identifies them to code running inside. */
   readonly running: Map<object, Promise<void>>;
+  /** The last delivery per event key, so events of one key run one after another. */
+  readonly lanes: Map<string, Promise<void>>;
   active: boolean;
 }
 
@@ -41,6 +43,13 @@ interface Group {
 /** The delivery the current code runs inside, so a handler can await its own unsubscribe. */
 const currentDelivery = new AsyncLocalStorage<object>();
 
+/** FNV-1a, 32 bit: a stable member choice per key. */
+function keyHash(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
 function matches(member: Member, type: string): boolean {
   return member.active && (member.type === "*" || member.type === type);
 }
@@ -50,9 +59,11 @@ function matches(member: Member, type: string): boolean {
  *
  * - `publish` resolves once the event is accepted; handlers start on a later turn of the event loop
  *   (never inside `publish`), each with its own JSON copy of the envelope.
- * - Each group receives each event once, round-robin among the members whose type matches; a
- *   subscription without a group is its own group. Handlers run concurrently; use a `Consumer` to
- *   bound concurrency and retry.
+ * - Each group receives each event once, round-robin among the members whose type matches (an event
+ *   with a `key` always goes to the same member while membership is unchanged); a subscription
+ *   without a group is its own group. Handlers run concurrently, except that events of one `key` run
+ *   one after another in publish order; use a `Consumer` to bound concurrency and retry.
+ * - A rejected event is not redelivered (nothing is persisted); the `Consumer` retries in place.
  * - A handler failure is logged and passed to `onError`; it never reaches `publish`.
  * - `unsubscribe()` and `close()` wait for in-flight deliveries (a handler may await its own
  *   `unsubscribe()`, but must not await `close()`, which waits for that handler). Nothing is persisted:
@@ -90,7 +101,7 @@ export class InProcessEventBus implements EventBus {
     }
     // Choose recipients now: a subscription made after publish does not see the event, as on a broker.
     const targets = [...this.#groups.values()].flatMap((group) => {
-      const member = this.#pick(group, event.type);
+      const member = this.#pick(group, event.type, event.key);
       return member === undefined ? [] : [{ group, member }];
     });
     if (targets.length === 0) return;
@@ -102,30 +113,37 @@ export class InProcessEventBus implements EventBus {
     void tracked.finally(() => this.#pending.delete(tracked));
   }
 
-  #pick(group: Group, type: string): Member | undefined {
+  #pick(group: Group, type: string, key: string | undefined): Member | undefined {
     const candidates = group.members.filter((member) => matches(member, type));
     if (candidates.length === 0) return undefined;
+    if (key !== undefined) return candidates[keyHash(key) % candidates.length];
     const member = candidates[group.next % candidates.length];
     group.next += 1;
     return member;
   }
 
   async #deliver(group: Group, chosen: Member, type: string, payload: string): Promise<void> {
-    // The chosen member may have left since publish; another member of its group takes the event.
-    const member = chosen.active ? chosen : this.#pick(group, type);
-    if (member === undefined) return;
     const event = JSON.parse(payload) as EventEnvelope;
+    // The chosen member may have left since publish; another member of its group takes the event.
+    const member = chosen.active ? chosen : this.#pick(group, type, event.key);
+    if (member === undefined) return;
+    const key = event.key;
+    const previous = key === undefined ? undefined : member.lanes.get(key);
     const token = {};
-    const run = currentDelivery.run(token, async () => {
-      try {
-        await member.handler(event);
-      } catch (error) {
-        this.#report(event, error, member.group);
-      }
-    });
+    const run = (previous ?? Promise.resolve()).then(() =>
+      currentDelivery.run(token, async () => {
+        try {
+          await member.handler(event);
+        } catch (error) {
+          this.#report(event, error, member.group);
+        }
+      }),
+    );
+    if (key !== undefined) member.lanes.set(key, run);
     member.running.set(token, run);
     await run;
     member.running.delete(token);
+    if (key !== undefined && member.lanes.get(key) === run) member.lanes.delete(key);
   }
 
   #report(event: EventEnvelope, error: unknown, group: string | undefined): void {
@@ -150,7 +168,14 @@ export class InProcessEventBus implements EventBus {
       throw new AllFrameError("validation", "a consumer group name must not be empty");
     }
     const key = opts.group === undefined ? `#${++this.#anonymous}` : `group:${opts.group}`;
-    const member: Member = { type, handler, group: opts.group, running: new Map(), active: true };
+    const member: Member = {
+      type,
+      handler,
+      group: opts.group,
+      running: new Map(),
+      lanes: new Map(),
+      active: true,
+    };
     const group = this.#groups.get(key) ?? { members: [], next: 0 };
     group.members.push(member);
     this.#groups.set(key, group);

@@ -3,6 +3,8 @@
  * adapter registry, and the consumer runtime. Contract suites (`event-bus.contract.ts`,
  * `consumer/dead-letter-queue.contract.ts`) import `node:test` and are imported by path, not from here.
  */
+
+export { type BrokerBusOptions, resolveBrokerOptions } from "./broker-delivery.ts";
 export {
   BACKOFF_STRATEGIES,
   type BackoffOptions,
@@ -28,6 +30,7 @@ export {
   type EventBusAdapterOptions,
   type EventBusFactory,
   eventBusSchemes,
+  openEventBus,
   registerEventBusAdapter,
 } from "./event-bus-registry.ts";
 export {
@@ -37,3 +40,5 @@ export {
   type EventEnvelope,
 } from "./event-envelope.ts";
 export { InProcessEventBus, type InProcessEventBusOptions } from "./in-process-event-bus.ts";
+export { NatsJetStreamEventBus, type NatsJetStreamEventBusOptions } from "./nats/nats-jetstream-event-bus.ts";
+export { RabbitMqEventBus, type RabbitMqEventBusOptions } from "./rabbitmq/rabbitmq-event-bus.ts";

@@ -131,7 +131,7 @@ export class Consumer {
     this.#stopping = new AbortController();
     const handle = (event: EventEnvelope) => this.#receive(event);
     this.#subscriptions = this.#options.events.map((type) =>
-      this.#bus.subscribe(type, handle, { group: this.name }),
+      this.#bus.subscribe(type, handle, { group: this.name, prefetch: this.#limiter.limit }),
     );
     this.#logger.info({ events: this.#options.events, concurrency: this.#limiter.limit }, "consumer started");
   }

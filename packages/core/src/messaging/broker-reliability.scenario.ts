@@ -1,0 +1,109 @@
+/**
+ * Reliability scenarios every broker adapter runs on a real server (issue 4, "Reliability tests"):
+ * the broker restarted mid-stream loses no confirmed event, and a poison event is dead-lettered by
+ * the consumer runtime while the rest keep flowing. Imported by path from the adapters' tests.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { createLogger } from "../observability/logger.ts";
+import { Consumer } from "./consumer/consumer.ts";
+import { InMemoryDeadLetterQueue } from "./consumer/dead-letter-queue.ts";
+import type { EventBus } from "./event-bus.ts";
+import { createEvent } from "./event-envelope.ts";
+
+const logger = createLogger({ service: "reliability", level: "silent" });
+
+async function eventually(condition: () => boolean, timeoutMs: number, what: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Publishes `total` events one after another through `publisher`, restarting the broker after a
+ * third of them; a Consumer on `consumerBus` must see every confirmed id at least once.
+ */
+export async function brokerRestartLosesNothing(
+  publisher: EventBus,
+  consumerBus: EventBus,
+  restart: () => Promise<void>,
+  total = 150,
+): Promise<{ confirmed: number; deliveries: number }> {
+  const seen = new Set<string>();
+  let deliveries = 0;
+  const consumer = new Consumer(
+    consumerBus,
+    { name: "ledger", events: ["money.moved"], logger, concurrency: 8, sleep: async () => {} },
+    async (e) => {
+      deliveries += 1;
+      seen.add(e.id);
+    },
+  );
+  await consumer.start();
+  await Promise.all([publisher.ready?.(), consumerBus.ready?.()]);
+  await publisher.publish(createEvent("money.moved", { warmup: true }, { source: "bank" })); // waits for the subscription
+  const confirmed: string[] = [];
+  let restarting: Promise<void> | undefined;
+  for (let i = 0; i < total; i++) {
+    if (i === Math.floor(total / 3)) restarting = restart();
+    const event = createEvent("money.moved", { i }, { source: "bank", key: `acct-${i % 7}` });
+    await publisher.publish(event); // resolves only once the broker confirmed it
+    confirmed.push(event.id);
+  }
+  await restarting;
+  await eventually(
+    () => confirmed.every((id) => seen.has(id)),
+    20_000,
+    () => `${confirmed.filter((id) => !seen.has(id)).length} confirmed events never arrived`,
+  );
+  await consumer.stop();
+  const missing = confirmed.filter((id) => !seen.has(id));
+  assert.deepEqual(missing, []);
+  return { confirmed: confirmed.length, deliveries };
+}
+
+/**
+ * One poison event among good ones: the Consumer (maxRetries 2, backoff on fake time) dead-letters
+ * it with 3 attempts, and every good event is handled.
+ */
+export async function poisonIsDeadLettered(bus: EventBus): Promise<void> {
+  const dlq = new InMemoryDeadLetterQueue();
+  const handled = new Set<string>();
+  const delays: number[] = [];
+  const consumer = new Consumer(
+    bus,
+    {
+      name: "importer",
+      events: ["row.imported"],
+      logger,
+      maxRetries: 2,
+      jitter: 0,
+      deadLetterQueue: dlq,
+      sleep: async (ms) => void delays.push(ms),
+    },
+    async (e) => {
+      if ((e.data as { poison?: boolean }).poison) throw new Error("cannot parse row");
+      handled.add(e.id);
+    },
+  );
+  await consumer.start();
+  const poison = createEvent("row.imported", { poison: true }, { source: "import", key: "file-1" });
+  const good = Array.from({ length: 20 }, (_, i) =>
+    createEvent("row.imported", { i }, { source: "import", key: `file-${i % 3}` }),
+  );
+  await bus.publish(poison);
+  for (const e of good) await bus.publish(e);
+  await eventually(
+    () => handled.size === good.length && consumer.stats().deadLettered === 1,
+    15_000,
+    () => `handled ${handled.size}/${good.length}, dead-lettered ${consumer.stats().deadLettered}`,
+  );
+  await consumer.stop();
+  const [letter, ...rest] = await dlq.list();
+  assert.deepEqual(rest, []);
+  assert.equal(letter?.event.id, poison.id);
+  assert.equal(letter?.attempts, 3);
+  assert.deepEqual(delays, [100, 200]);
+}

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { hasErrorCode } from "../../errors/allframe-error.ts";
+import { createLogger } from "../../observability/logger.ts";
+import { type NatsServer, startNats } from "../../testing/nats-server.ts";
+import { runEventBusContract } from "../event-bus.contract.ts";
+import { createEvent } from "../event-envelope.ts";
+import { NatsJetStreamEventBus } from "./nats-jetstream-event-bus.ts";
+
+const logger = createLogger({ service: "test", level: "silent" });
+let server: NatsServer;
+let namespaces = 0;
+const newBus = (extra: { namespace?: string; publishTimeoutMs?: number } = {}) =>
+  new NatsJetStreamEventBus({
+    url: server.url,
+    namespace: `T${process.pid}_${++namespaces}`,
+    redeliveryDelayMs: 20,
+    maxDeliver: 3,
+    logger,
+    ...extra,
+  });
+
+before(async () => {
+  server = await startNats();
+});
+after(async () => {
+  await server?.stop();
+});
+
+runEventBusContract("nats jetstream", () => newBus(), { maxDeliver: 3 });
+
+describe("NatsJetStreamEventBus", () => {
+  it("keeps a group's unacknowledged events for its next member (durable consumer)", async () => {
+    const namespace = `D${process.pid}`;
+    const first = newBus({ namespace });
+    const sub = first.subscribe("invoice.issued", async () => {}, { group: "mailer" });
+    await sub.ready;
+    await sub.unsubscribe();
+    await first.close();
+    const publisher = newBus({ namespace });
+    const sent = createEvent("invoice.issued", { n: 1 }, { source: "billing" });
+    await publisher.publish(sent);
+    await publisher.close();
+    const second = newBus({ namespace });
+    const got: string[] = [];
+    second.subscribe("invoice.issued", async (e) => void got.push(e.id), { group: "mailer" });
+    for (let i = 0; i < 200 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await second.close();
+    assert.deepEqual(got, [sent.id]);
+  });
+
+  it("rejects types that cannot be subjects, bad options, and use after close", async () => {
+    assert.throws(
+      () => new NatsJetStreamEventBus({ url: "nats://x?shards=2" }),
+      (e) => hasErrorCode(e, "configuration"),
+    );
+    assert.throws(
+      () => new NatsJetStreamEventBus({ url: "nats://x", namespace: "a.b" }),
+      (e) => hasErrorCode(e, "configuration"),
+    );
+    const bus = newBus();
+    await assert.rejects(bus.publish(createEvent("has space", {}, { source: "s" })), (e) =>
+      hasErrorCode(e, "validation"),
+    );
+    assert.throws(
+      () => bus.subscribe("order.>", async () => {}),
+      (e) => hasErrorCode(e, "validation"),
+    );
+    await bus.close();
+    await assert.rejects(bus.publish(createEvent("x", {}, { source: "s" })), (e) =>
+      hasErrorCode(e, "unavailable"),
+    );
+  });
+
+  it("ready() fails with unavailable when nothing listens", async () => {
+    const bus = new NatsJetStreamEventBus({ url: "nats://127.0.0.1:1", connectTimeoutMs: 300, logger });
+    await assert.rejects(bus.ready(), (e) => hasErrorCode(e, "unavailable"));
+    await bus.close();
+  });
+});
