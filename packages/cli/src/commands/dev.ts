@@ -2,7 +2,8 @@
  * `allframe dev [--dir D] [--only a,b]`: runs every service of a generated workspace in this one
  * process, sharing one in-process event bus (the embedded default), prints a table of services and
  * URLs, and stops them all, in reverse order, on Ctrl-C (SIGINT) or SIGTERM. Each service reads the
- * environment as usual, so `DATABASE_URL`, `EVENT_BUS_URL`, ... switch to real engines.
+ * environment as usual, so `DATABASE_URL`, ... switch to real engines; with `EVENT_BUS_URL` set, no
+ * shared bus is injected and each service connects to that broker (nats://, amqp://).
  * @module
  */
 import { readFile } from "node:fs/promises";
@@ -18,7 +19,7 @@ interface ManifestEntry {
   port: number;
 }
 
-type CreateService = (deps: { bus: EventBus; port: number }) => Promise<ServiceHost>;
+type CreateService = (deps: { bus?: EventBus; port: number }) => Promise<ServiceHost>;
 
 async function readManifest(dir: string): Promise<ManifestEntry[]> {
   const path = join(dir, "package.json");
@@ -42,6 +43,8 @@ async function readManifest(dir: string): Promise<ManifestEntry[]> {
 /** A running dev system: its services and a stop function. */
 export interface DevSystem {
   readonly running: ReadonlyArray<{ entry: ManifestEntry; host: ServiceHost; url: string }>;
+  /** "in-process bus", or the broker's scheme when EVENT_BUS_URL is set. */
+  readonly busLabel: string;
   stop(): Promise<void>;
 }
 
@@ -55,18 +58,23 @@ export async function startDevSystem(
   const unknown = (only ?? []).filter((name) => !manifest.some((e) => e.name === name));
   if (unknown.length > 0) throw new UsageError(`--only names unknown services: ${unknown.join(", ")}`);
   const entries = only === undefined ? manifest : manifest.filter((e) => only.includes(e.name));
-  const bus = new InProcessEventBus();
+  // With EVENT_BUS_URL set, each service connects to that broker itself (as in production);
+  // otherwise they all share one in-process bus, the embedded default.
+  const brokerUrl = io.env.EVENT_BUS_URL?.trim() ?? "";
+  const bus = brokerUrl === "" ? new InProcessEventBus() : undefined;
   const running: Array<{ entry: ManifestEntry; host: ServiceHost; url: string }> = [];
   const stop = async (): Promise<void> => {
     for (const { host } of [...running].reverse()) await host.stop("dev stopped");
-    await bus.close();
+    await bus?.close();
   };
   try {
     for (const entry of entries) {
       const mod = (await import(pathToFileURL(join(dir, entry.module)).href)) as {
         createService: CreateService;
       };
-      const host = await mod.createService({ bus, port: entry.port });
+      const host = await mod.createService(
+        bus === undefined ? { port: entry.port } : { bus, port: entry.port },
+      );
       const { url } = await host.start();
       running.push({ entry, host, url });
     }
@@ -76,7 +84,9 @@ export async function startDevSystem(
     await stop();
     throw error;
   }
-  return { running, stop };
+  const busLabel =
+    bus === undefined ? `${brokerUrl.split(":")[0]} broker from EVENT_BUS_URL` : "in-process bus";
+  return { running, busLabel, stop };
 }
 
 export async function devCommand(options: { dir?: string; only?: string[] }, io: CliIo): Promise<number> {

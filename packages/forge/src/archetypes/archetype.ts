@@ -48,6 +48,11 @@ export interface ServicePlan {
   readonly testImports?: readonly string[];
   /** Extra env for the generated tests, e.g. `{ DATABASE_URL: "memory:" }`. */
   readonly testEnv?: Readonly<Record<string, string>>;
+  /**
+   * A request that creates something, for the generated Idempotency-Key test when the service has
+   * `[services.idempotency] enabled = true`: a POST path and its JSON body.
+   */
+  readonly idempotentExample?: { readonly path: string; readonly body: unknown };
   /** npm dependencies beyond `@allframe/core`, name → version range. */
   readonly dependencies?: Readonly<Record<string, string>>;
   readonly engines: EngineNeeds;

@@ -296,6 +296,7 @@ export const eventSourcedArchetype: Archetype = {
         });
       `,
       testEnv: { DATABASE_URL: "memory:" },
+      idempotentExample: { path, body: { attributes: { sku: "SKU-2" } } },
       engines: { database: true },
     };
   },

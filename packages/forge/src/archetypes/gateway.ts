@@ -194,6 +194,10 @@ export const gatewayArchetype: Archetype = {
           assert.equal(status, 404);
         });
       `,
+      idempotentExample: {
+        path: `/providers/${first}/operations/charge`,
+        body: { amount: 1000, currency: "EUR" },
+      },
       engines: {},
     };
   },

@@ -126,6 +126,7 @@ export const producerArchetype: Archetype = {
           assert.equal((await svc.request("/events/${first}", { method: "POST", body: 42 })).status, 400);
         });
       `,
+      idempotentExample: { path: `/events/${first}`, body: { value: 2 } },
       engines: {},
     };
   },

@@ -178,6 +178,7 @@ export const sagaOrchestratorArchetype: Archetype = {
         });
       `,
       testEnv: { DATABASE_URL: "memory:" },
+      idempotentExample: { path: "/sagas", body: { orderId: "order-2" } },
       engines: { database: true },
     };
   },

@@ -11,6 +11,7 @@ import { blocks, code, lines } from "../generators/typescript/code.ts";
 import { str } from "../generators/typescript/names.ts";
 import { allframeSpec } from "../generators/typescript/package-specs.ts";
 import type { Archetype, EnvVarSpec, RouteSpec, ServicePlan } from "./archetype.ts";
+import { idempotencyWiring } from "./shared.ts";
 
 /** The outcome of scaffolding one service, for the workspace, docs and compose generators. */
 export interface ScaffoldedService {
@@ -64,8 +65,14 @@ function packageJson(
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 
+/** Every variable the service reads: the common ones, the archetype's, and idempotency's. */
+function envOf(service: ResolvedService, plan: ServicePlan): EnvVarSpec[] {
+  const idempotency = idempotencyWiring(service);
+  return [...commonEnv(service), ...plan.env, ...(idempotency === undefined ? [] : [idempotency.env])];
+}
+
 function configModule(service: ResolvedService, plan: ServicePlan): string {
-  const vars = [...commonEnv(service), ...plan.env];
+  const vars = envOf(service, plan);
   const fields = vars.map((v) => `/** ${v.description} */\n${v.name}: ${v.schema},`).join("\n");
   return code`
     import { loadEnvConfig, z } from "@allframe/core";
@@ -89,8 +96,11 @@ function serviceModule(
   service: ResolvedService,
   plan: ServicePlan,
 ): string {
+  const idempotency = idempotencyWiring(service);
   const imports = lines(
     'import { createEventBus, createLogger, createServiceHost, type EventBus, type ServiceHost } from "@allframe/core";',
+    idempotency !== undefined &&
+      'import { HOUR_MS, idempotencyMiddleware, openIdempotencyStore } from "@allframe/core";',
     'import { loadConfig } from "./config.ts";',
     ...plan.imports,
   );
@@ -123,6 +133,7 @@ function serviceModule(
         });
         const bus = deps.bus ?? createEventBus({ url: config.EVENT_BUS_URL, logger });
         if (deps.bus === undefined) host.onShutdown("event-bus", () => bus.close());
+        ${idempotency?.statements.trimEnd() ?? ""}
 
         ${plan.body.trimEnd()}
 
@@ -141,8 +152,31 @@ const MAIN = code`
   host.logger.info({ url }, "listening");
 `;
 
+/** The generated Idempotency-Key test: a retried POST replays the first answer. */
+function idempotencyTest(service: ResolvedService, plan: ServicePlan): string {
+  const idempotency = idempotencyWiring(service);
+  const example = plan.idempotentExample;
+  if (idempotency === undefined || example === undefined) return "";
+  return code`
+    it("replays a retried POST with the same ${idempotency.keyHeader} instead of running it twice", async () => {
+      const init = { method: "POST", body: ${JSON.stringify(example.body)}, headers: { ${str(idempotency.keyHeader)}: "key-1" } };
+      const first = await svc.request(${str(example.path)}, init);
+      const retry = await svc.request(${str(example.path)}, init);
+      assert.equal(retry.status, first.status);
+      assert.deepEqual(retry.body, first.body);
+      assert.equal(retry.headers.get("idempotent-replayed"), "true");
+      const reused = await svc.request(${str(example.path)}, { ...init, body: { other: true } });
+      assert.equal(reused.status, 422);
+    });
+  `;
+}
+
 function testModule(service: ResolvedService, plan: ServicePlan): string {
-  const env = { LOG_LEVEL: "silent", ...plan.testEnv };
+  const env = {
+    LOG_LEVEL: "silent",
+    ...plan.testEnv,
+    ...(idempotencyWiring(service) === undefined ? {} : { IDEMPOTENCY_STORE_URL: "memory:" }),
+  };
   const imports = lines(
     'import assert from "node:assert/strict";',
     'import { after, before, describe, it } from "node:test";',
@@ -171,6 +205,8 @@ function testModule(service: ResolvedService, plan: ServicePlan): string {
       });
 
       ${plan.tests.trimEnd()}
+
+      ${idempotencyTest(service, plan).trimEnd()}
     });
   `;
 }
@@ -206,7 +242,7 @@ function routeTable(routes: readonly RouteSpec[]): string {
 }
 
 function readme(service: ResolvedService, archetype: Archetype, plan: ServicePlan): string {
-  const env = [...commonEnv(service), ...plan.env].map((v) => `| \`${v.name}\` | ${v.description} |`);
+  const env = envOf(service, plan).map((v) => `| \`${v.name}\` | ${v.description} |`);
   return code`
     # ${service.name}
 

@@ -36,3 +36,31 @@ export function eventsModule(files: ServiceFiles, service: ResolvedService): voi
     `,
   );
 }
+
+/** The Idempotency-Key wiring of a service whose `[services.idempotency]` is enabled, or undefined. */
+export function idempotencyWiring(
+  service: ResolvedService,
+): { env: EnvVarSpec; statements: string; keyHeader: string } | undefined {
+  const idempotency = service.idempotency;
+  if (idempotency?.enabled !== true) return undefined;
+  const keyHeader = idempotency.key_header ?? "Idempotency-Key";
+  const ttlHours = idempotency.ttl_hours ?? 24;
+  const storage = idempotency.storage ?? "sqlite";
+  return {
+    keyHeader,
+    env: {
+      name: "IDEMPOTENCY_STORE_URL",
+      schema: `z.string().default(${str(`sqlite:.data/${service.name}-idempotency.sqlite`)})`,
+      description: `Idempotency key store (the architecture names ${storage}): sqlite:<file>, memory:, postgres://..., redis://...`,
+    },
+    statements: code`
+      // Idempotency-Key (Stripe semantics): a retried POST replays the first answer instead of running twice.
+      const idempotencyStore = openIdempotencyStore(config.IDEMPOTENCY_STORE_URL);
+      host.onShutdown("idempotency-store", () => idempotencyStore.close());
+      host.app.use(
+        "*",
+        idempotencyMiddleware({ store: idempotencyStore, keyHeader: ${str(keyHeader)}, ttlMs: ${ttlHours} * HOUR_MS }),
+      );
+    `,
+  };
+}

@@ -221,6 +221,7 @@ export const statelessArchetype: Archetype = {
       routes,
       tests: entities.map((entity) => entityTests(service, entity)).join("\n"),
       testEnv: { DATABASE_URL: "memory:" },
+      idempotentExample: { path: `/${pluralKebab(entities[0] ?? "item")}`, body: { label: "first" } },
       engines: { database: true, redis: service.idempotency?.storage === "redis" },
     };
   },

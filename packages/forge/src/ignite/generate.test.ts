@@ -105,6 +105,7 @@ describe("generateWorkspace on the reference architecture (in-memory tree)", () 
     assert.match(compose.services.redis?.image ?? "", /^redis:/);
     assert.equal(compose.services["user-service"]?.environment?.EVENT_BUS_URL, "kafka://kafka:9092");
     assert.match(compose.services["user-service"]?.environment?.DATABASE_URL ?? "", /^postgres:\/\//);
+    assert.equal(compose.services["user-service"]?.environment?.IDEMPOTENCY_STORE_URL, "redis://redis:6379");
     assert.equal(Object.keys(compose.services).length, 11 + 3);
   });
 

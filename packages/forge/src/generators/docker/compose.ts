@@ -90,6 +90,14 @@ export function composeFile(
       environment.EVENT_BUS_URL = bus.url;
       dependsOn[bus.name] = { condition: "service_started" };
     }
+    const idempotency = service.idempotency;
+    if (idempotency?.enabled === true && idempotency.storage === "redis") {
+      environment.IDEMPOTENCY_STORE_URL = "redis://redis:6379";
+      dependsOn.redis = { condition: "service_started" };
+    } else if (idempotency?.enabled === true && idempotency.storage === "postgres") {
+      environment.IDEMPOTENCY_STORE_URL = `postgres://allframe:allframe@postgres:5432/${name}`;
+      dependsOn.postgres = { condition: "service_healthy" };
+    }
     if (plan.engines.redis === true && reads("REDIS_URL")) {
       environment.REDIS_URL = "redis://redis:6379";
       dependsOn.redis = { condition: "service_started" };
