@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { startNats } from "../../core/src/testing/nats-server.ts";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const BIN = join(REPO, "packages/cli/bin/allframe.js");
@@ -55,6 +56,48 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
+/** `npm run dev` in a workspace, with its output collected; `stop()` sends Ctrl-C to the process group. */
+function startDev(
+  cwd: string,
+  env: Record<string, string>,
+): { output: () => string; stop: () => Promise<void> } {
+  const dev: ChildProcess = spawn("npm", ["run", "dev"], {
+    cwd,
+    env,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const collect = (c: Buffer): void => {
+    output += c.toString();
+  };
+  dev.stdout?.on("data", collect);
+  dev.stderr?.on("data", collect);
+  const exited = new Promise<void>((resolve) => dev.once("close", () => resolve()));
+  return {
+    output: () => output,
+    stop: async () => {
+      if (dev.pid !== undefined && dev.exitCode === null) process.kill(-dev.pid, "SIGINT");
+      await exited;
+    },
+  };
+}
+
+/** Polls `probe` every 100 ms until it returns a value, or fails after `ms` with `what`. */
+async function eventually<T>(
+  what: () => string,
+  ms: number,
+  probe: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) assert.fail(what());
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe("ignite the reference architecture, verify it, run it", () => {
   let root: string;
   let workspace: string;
@@ -94,7 +137,7 @@ describe("ignite the reference architecture, verify it, run it", () => {
       REPO,
     );
     assert.equal(code, 0, output);
-    assert.match(output, /generating \[1\/4\] ingestion-service \(producer\)/);
+    assert.match(output, /generating \[ 1\/4\] ingestion-service \(producer\)/);
     assert.match(output, /4 services generated and verified/);
   });
 
@@ -110,20 +153,7 @@ describe("ignite the reference architecture, verify it, run it", () => {
       );
     }
     const started = Date.now();
-    const dev: ChildProcess = spawn("npm", ["run", "dev"], {
-      cwd: workspace,
-      env: userEnv(),
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    dev.stdout?.on("data", (c: Buffer) => {
-      output += c.toString();
-    });
-    dev.stderr?.on("data", (c: Buffer) => {
-      output += c.toString();
-    });
-    const exited = new Promise<void>((resolve) => dev.once("close", () => resolve()));
+    const dev = startDev(workspace, userEnv());
     try {
       const healthy = new Set<string>();
       while (healthy.size < services.length && Date.now() - started < 15_000) {
@@ -140,16 +170,48 @@ describe("ignite the reference architecture, verify it, run it", () => {
       assert.deepEqual(
         services.map((s) => s.name).filter((n) => !healthy.has(n)),
         [],
-        `not healthy within 15 s:\n${output}`,
+        `not healthy within 15 s:\n${dev.output()}`,
       );
-      assert.match(output, /allframe dev: 11 services up/);
-      assert.match(output, /user-service\s+stateless\s+http:\/\/127\.0\.0\.1:8080/);
+      assert.match(dev.output(), /allframe dev: 11 services up/);
+      assert.match(dev.output(), /user-service\s+stateless\s+http:\/\/127\.0\.0\.1:8080/);
     } finally {
-      if (dev.pid !== undefined) process.kill(-dev.pid, "SIGINT");
-      await exited;
+      await dev.stop();
     }
+    const output = dev.output();
     assert.match(output, /stopped\./, output);
     for (const { port } of services)
       assert.ok(await portIsFree(port), `port ${port} still in use after Ctrl-C`);
+  });
+
+  it("runs the data pipeline on NATS via EVENT_BUS_URL: producer to consumer across the broker", async () => {
+    const nats = await startNats();
+    const dev = startDev(join(root, "data-pipeline"), { ...userEnv(), EVENT_BUS_URL: nats.url });
+    try {
+      await eventually(
+        () => `dev did not start:\n${dev.output()}`,
+        30_000,
+        async () => (/services up .*nats broker from EVENT_BUS_URL/.test(dev.output()) ? true : undefined),
+      );
+      const posted = await fetch("http://127.0.0.1:8080/events/ReadingTaken", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ sensor: "s-1", value: 21.5 }),
+      });
+      assert.equal(posted.status, 202);
+      const { id } = (await posted.json()) as { id: string };
+      await eventually(
+        () => `storage-service never got ${id} over NATS:\n${dev.output()}`,
+        15_000,
+        async () => {
+          const res = await fetch("http://127.0.0.1:8082/notifications");
+          const body = (await res.json()) as { items: Array<{ eventId: string }> };
+          return body.items.some((n) => n.eventId === id) ? true : undefined;
+        },
+      );
+    } finally {
+      await dev.stop();
+      await nats.stop();
+    }
+    assert.match(dev.output(), /stopped\./);
   });
 });

@@ -100,7 +100,7 @@ export async function devCommand(options: { dir?: string; only?: string[] }, io:
     return 1;
   }
   io.out(
-    `allframe dev: ${system.running.length} services up in ${duration(performance.now() - started)} (in-process bus)`,
+    `allframe dev: ${system.running.length} services up in ${duration(performance.now() - started)} (${system.busLabel})`,
   );
   const width = Math.max(...system.running.map((r) => r.entry.name.length));
   for (const { entry, url } of system.running)
