@@ -40,5 +40,41 @@ export {
   type EventEnvelope,
 } from "./event-envelope.ts";
 export { InProcessEventBus, type InProcessEventBusOptions } from "./in-process-event-bus.ts";
+export {
+  INBOX_MIGRATIONS,
+  INBOX_TABLE,
+  type Inbox,
+  type InboxResult,
+  type InboxTransaction,
+  idempotentHandler,
+  MemoryInbox,
+  type MemoryInboxTransaction,
+  PostgresInbox,
+  type PostgresInboxOptions,
+  SqliteInbox,
+  type SqliteInboxOptions,
+} from "./inbox/index.ts";
 export { NatsJetStreamEventBus, type NatsJetStreamEventBusOptions } from "./nats/nats-jetstream-event-bus.ts";
+export {
+  DEFAULT_MAX_ATTEMPTS,
+  type FailureOutcome,
+  OUTBOX_MIGRATIONS,
+  OUTBOX_TABLES,
+  type OutboxRecord,
+  OutboxRelay,
+  type OutboxRelayOptions,
+  type OutboxRelayStats,
+  type OutboxStore,
+  type OutboxStoreOptions,
+  PostgresOutboxStore,
+  type PostgresOutboxStoreOptions,
+  SqlDeadLetterQueue,
+  type SqlEngine,
+  SqliteOutboxStore,
+  type SqliteOutboxStoreOptions,
+  type SqlTransaction,
+  type TransactionWork,
+  withPostgresTransaction,
+  withSqliteTransaction,
+} from "./outbox/index.ts";
 export { RabbitMqEventBus, type RabbitMqEventBusOptions } from "./rabbitmq/rabbitmq-event-bus.ts";

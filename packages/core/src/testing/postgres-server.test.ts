@@ -35,4 +35,24 @@ describe("startPostgres", () => {
       await other.end();
     }
   });
+
+  it("pause() stops the server, resume() brings the same data back on the same URL", async () => {
+    const url = await server.createDatabase();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query("CREATE TABLE kept (id int); INSERT INTO kept VALUES (7)");
+    await client.end();
+    await server.pause();
+    const down = new pg.Client({ connectionString: url });
+    await assert.rejects(down.connect());
+    await server.resume();
+    const again = new pg.Client({ connectionString: url });
+    await again.connect();
+    try {
+      const { rows } = await again.query("SELECT id FROM kept");
+      assert.deepEqual(rows, [{ id: 7 }]);
+    } finally {
+      await again.end();
+    }
+  });
 });

@@ -23,6 +23,21 @@ export interface PostgresServer {
   /** Creates a new empty database and returns its connection URL. */
   createDatabase(prefix?: string): Promise<string>;
   stop(): Promise<void>;
+  /**
+   * Stops the server (`pg_ctl stop -m fast`: sessions are cut off, as in an outage, and committed data
+   * is checkpointed even without `durable`) but keeps its data folder and port, so `resume()` brings the
+   * same databases back; for outage tests.
+   * @throws Error when the server is external (`ALLFRAME_TEST_POSTGRES_URL`) or already stopped.
+   */
+  pause(): Promise<void>;
+  /** Starts a paused server again on the same port with the same data; a no-op when it is running. */
+  resume(): Promise<void>;
+}
+
+interface Lifecycle {
+  stop(): Promise<void>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
 }
 
 export interface StartPostgresOptions {
@@ -74,7 +89,7 @@ async function postgresUid(): Promise<{ uid: number; gid: number } | undefined> 
   return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
 }
 
-function serverFor(url: string, stop: () => Promise<void>): PostgresServer {
+function serverFor(url: string, lifecycle: Lifecycle): PostgresServer {
   let counter = 0;
   return {
     url,
@@ -91,7 +106,9 @@ function serverFor(url: string, stop: () => Promise<void>): PostgresServer {
       target.pathname = `/${name}`;
       return target.toString();
     },
-    stop,
+    stop: lifecycle.stop,
+    pause: lifecycle.pause,
+    resume: lifecycle.resume,
   };
 }
 
@@ -101,7 +118,12 @@ function serverFor(url: string, stop: () => Promise<void>): PostgresServer {
  */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
   const external = process.env.ALLFRAME_TEST_POSTGRES_URL;
-  if (external !== undefined && external !== "") return serverFor(external, async () => {});
+  if (external !== undefined && external !== "") {
+    const cannot = async () => {
+      throw new Error("pause/resume need a server started here; unset ALLFRAME_TEST_POSTGRES_URL");
+    };
+    return serverFor(external, { stop: async () => {}, pause: cannot, resume: cannot });
+  }
   const bin = await binDir();
   const dir = await mkdtemp(join(tmpdir(), "allframe-pg-"));
   const owner = await postgresUid();
@@ -118,6 +140,18 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       ? []
       : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]),
   ].join(" ");
+  const pgStart = () =>
+    asPostgres(join(bin, "pg_ctl"), [
+      "-D",
+      data,
+      "-o",
+      settings,
+      "-l",
+      join(dir, "server.log"),
+      "-w",
+      "start",
+    ]);
+  const pgStop = () => asPostgres(join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]);
   try {
     await asPostgres(join(bin, "initdb"), [
       "-D",
@@ -129,16 +163,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       "UTF8",
       "--no-sync",
     ]);
-    await asPostgres(join(bin, "pg_ctl"), [
-      "-D",
-      data,
-      "-o",
-      settings,
-      "-l",
-      join(dir, "server.log"),
-      "-w",
-      "start",
-    ]);
+    await pgStart();
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw new Error(`PostgreSQL did not start: ${(error as { stderr?: string }).stderr ?? String(error)}`, {
@@ -146,12 +171,24 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     });
   }
   let stopped = false;
-  return serverFor(`postgres://postgres@127.0.0.1:${port}/postgres`, async () => {
-    if (stopped) return;
-    stopped = true;
-    await asPostgres(join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(
-      () => undefined,
-    );
-    await rm(dir, { recursive: true, force: true });
+  let paused = false;
+  return serverFor(`postgres://postgres@127.0.0.1:${port}/postgres`, {
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      if (!paused) await pgStop().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    },
+    async pause() {
+      if (stopped || paused) throw new Error("the PostgreSQL server is not running");
+      paused = true;
+      await asPostgres(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]);
+    },
+    async resume() {
+      if (stopped) throw new Error("the PostgreSQL server was stopped for good");
+      if (!paused) return;
+      await pgStart();
+      paused = false;
+    },
   });
 }

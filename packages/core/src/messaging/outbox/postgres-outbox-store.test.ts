@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import pg from "pg";
+import { hasErrorCode } from "../../errors/allframe-error.ts";
+import { type PostgresServer, startPostgres } from "../../testing/postgres-server.ts";
+import { outboxEvent, runOutboxStoreContract } from "./outbox-store.contract.ts";
+import { PostgresOutboxStore } from "./postgres-outbox-store.ts";
+
+let server: PostgresServer;
+before(async () => {
+  server = await startPostgres();
+});
+after(() => server.stop());
+
+runOutboxStoreContract(
+  "postgres",
+  async (clock, maxAttempts) =>
+    new PostgresOutboxStore({
+      url: await server.createDatabase("outbox"),
+      clock,
+      ...(maxAttempts ? { maxAttempts } : {}),
+    }),
+);
+
+describe("PostgresOutboxStore", () => {
+  it("runs on a pool the service owns, which close() leaves open", async () => {
+    const pool = new pg.Pool({ connectionString: await server.createDatabase("outbox") });
+    const store = new PostgresOutboxStore({ pool });
+    await store.transaction((tx) => store.enqueue(tx, [outboxEvent("e-1", "k")]));
+    await store.close();
+    const { rows } = await pool.query("SELECT message_id, envelope FROM allframe_outbox");
+    assert.deepEqual(rows, [{ message_id: "e-1", envelope: outboxEvent("e-1", "k") }]);
+    await pool.end();
+  });
+
+  it("two stores on one database migrate once and share the outbox", async () => {
+    const url = await server.createDatabase("outbox");
+    const [a, b] = [new PostgresOutboxStore({ url }), new PostgresOutboxStore({ url })];
+    await Promise.all([a.backlog(), b.backlog()]);
+    await a.transaction((tx) => a.enqueue(tx, [outboxEvent("e-1")]));
+    assert.deepEqual(
+      (await b.claim(10, 1000, "w")).map((r) => r.id),
+      ["e-1"],
+    );
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it("refuses a SQLite transaction and a missing url", async () => {
+    const store = new PostgresOutboxStore({ url: await server.createDatabase("outbox") });
+    const sqliteTx = { kind: "sqlite" as const, query: async () => [] };
+    await assert.rejects(store.enqueue(sqliteTx, [outboxEvent("e-1")]), (e) =>
+      hasErrorCode(e, "configuration"),
+    );
+    assert.throws(
+      () => new PostgresOutboxStore({}),
+      (e) => hasErrorCode(e, "configuration"),
+    );
+    await store.close();
+    await assert.rejects(store.backlog(), (e) => hasErrorCode(e, "unavailable"));
+  });
+});

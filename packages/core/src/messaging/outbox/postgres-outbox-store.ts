@@ -1,0 +1,299 @@
+/**
+ * The outbox on PostgreSQL: relays claim with `FOR UPDATE SKIP LOCKED` and a lease column, as the
+ * Transactional Outbox is usually run on PostgreSQL (Chris Richardson, microservices.io, "Pattern:
+ * Transactional outbox"; "Polling publisher").
+ * @module
+ */
+import type pg from "pg";
+import { applyPostgresMigrations, type PostgresMigration } from "../../cqrs/postgres-migrations.ts";
+import { AllFrameError } from "../../errors/allframe-error.ts";
+import { leasePool } from "../../persistence/postgres-pool.ts";
+import { type Clock, type IdGenerator, systemClock, uuidGenerator } from "../../runtime/clock.ts";
+import type { EventEnvelope } from "../event-envelope.ts";
+import {
+  assertClaim,
+  assertEngine,
+  describeError,
+  encodeMessages,
+  type FailureOutcome,
+  type MessageRow,
+  notifyAll,
+  OUTBOX_TABLES,
+  type OutboxRecord,
+  type OutboxStore,
+  type OutboxStoreOptions,
+  recordFromRow,
+  resolveMaxAttempts,
+} from "./outbox-store.ts";
+import { deadLetterParams, INSERT_DEAD_LETTER, SqlDeadLetterQueue } from "./sql-dead-letters.ts";
+import {
+  postgresFailure,
+  type SqlTransaction,
+  type TransactionWork,
+  withPostgresTransaction,
+} from "./sql-transaction.ts";
+
+const { messages: T, dead: D } = OUTBOX_TABLES;
+
+/** Advisory-lock classes ("ALFO", "ALFK"): claims take turns; writers of one key take turns. */
+export const OUTBOX_LOCKS = { claim: 0x414c464f, key: 0x414c464b } as const;
+
+/**
+ * The outbox tables. `locked_until` is epoch milliseconds from the store's clock (0 = free), so leases
+ * and retry delays run on injected time. `seq` is an identity column: insertion order, which equals
+ * commit order per key because `enqueue` makes writers of one key take turns.
+ */
+export const OUTBOX_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: "outbox and its dead letters",
+    sql: `
+CREATE TABLE ${T} (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  message_id text NOT NULL UNIQUE,
+  type text NOT NULL,
+  key text,
+  envelope jsonb NOT NULL,
+  enqueued_at bigint NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  last_error text,
+  locked_by text,
+  locked_until bigint NOT NULL DEFAULT 0
+);
+CREATE INDEX ${T}_key_seq ON ${T} (key, seq) WHERE key IS NOT NULL;
+CREATE TABLE ${D} (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  id text NOT NULL UNIQUE,
+  message_id text NOT NULL,
+  envelope jsonb NOT NULL,
+  error_name text NOT NULL,
+  error_message text NOT NULL,
+  attempts integer NOT NULL,
+  consumer text NOT NULL,
+  dead_lettered_at text NOT NULL
+);`,
+  },
+];
+
+const CLAIM = `UPDATE ${T} o SET locked_by = $3, locked_until = $1::bigint + $4::bigint
+FROM (
+  SELECT c.seq FROM ${T} c
+  WHERE c.locked_until <= $1::bigint
+    AND NOT EXISTS (
+      SELECT 1 FROM ${T} e WHERE e.key = c.key AND e.seq < c.seq AND e.locked_until > $1::bigint)
+  ORDER BY c.seq LIMIT $2::integer
+  FOR UPDATE OF c SKIP LOCKED
+) picked
+WHERE o.seq = picked.seq
+RETURNING o.message_id, o.seq, o.envelope, o.attempts, o.enqueued_at`;
+
+const ENQUEUE = `INSERT INTO ${T} (message_id, type, key, envelope, enqueued_at)
+SELECT m.id, m.type, m.key, m.envelope::jsonb, $5::bigint
+FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS m(id, type, key, envelope, n)
+ORDER BY m.n`;
+
+/** Options of {@link PostgresOutboxStore}: `url` for the shared pool of that URL, or your own `pool`. */
+export interface PostgresOutboxStoreOptions extends OutboxStoreOptions {
+  readonly url?: string;
+  /** A pool you own (e.g. the service's); `close()` leaves it open. */
+  readonly pool?: pg.Pool;
+  /** Time for leases, retry delays and timestamps; default the system clock. */
+  readonly clock?: Clock;
+  /** Dead-letter ids; default random UUIDs. */
+  readonly ids?: IdGenerator;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505";
+}
+
+/**
+ * An {@link OutboxStore} on PostgreSQL (tables `allframe_outbox`, `allframe_outbox_dead`, created by
+ * migrations on first use). Claims take a short transaction-scoped advisory lock, so two relays never
+ * split one key's messages between them, and `FOR UPDATE SKIP LOCKED`, so they never wait on rows
+ * being marked. Enqueueing a keyed message takes that key's advisory lock until commit.
+ *
+ * @throws AllFrameError `"configuration"` (constructor) with neither `url` nor `pool`, or a bad
+ *   `maxAttempts`; `"unavailable"` whenever the server cannot be reached (callers retry).
+ * @example
+ * const outbox = new PostgresOutboxStore({ url: process.env.DATABASE_URL });
+ * await outbox.transaction(async (tx) => {
+ *   await tx.query("INSERT INTO orders (id, total) VALUES ($1, $2)", [order.id, order.total]);
+ *   await outbox.enqueue(tx, [createEvent("order.placed", order, { source: "orders", key: order.id })]);
+ * });
+ */
+export class PostgresOutboxStore implements OutboxStore {
+  readonly kind = "postgres";
+  readonly maxAttempts: number;
+  readonly deadLetters: SqlDeadLetterQueue;
+  readonly #pool: pg.Pool;
+  readonly #release: () => Promise<void>;
+  readonly #clock: Clock;
+  readonly #ids: IdGenerator;
+  readonly #consumer: string;
+  readonly #listeners = new Set<() => void>();
+  readonly #enqueuedIn = new WeakSet<SqlTransaction>();
+  readonly #onPoolError = () => undefined;
+  #ready: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(opts: PostgresOutboxStoreOptions) {
+    this.maxAttempts = resolveMaxAttempts(opts.maxAttempts);
+    this.#clock = opts.clock ?? systemClock;
+    this.#ids = opts.ids ?? uuidGenerator;
+    this.#consumer = opts.deadLetterConsumer ?? "outbox-relay";
+    if (opts.pool !== undefined) {
+      this.#pool = opts.pool;
+      this.#release = async () => {};
+    } else if (opts.url !== undefined && opts.url !== "") {
+      const lease = leasePool(opts.url);
+      this.#pool = lease.pool;
+      // An idle client losing its server must not become an unhandled 'error' event.
+      this.#pool.on("error", this.#onPoolError);
+      this.#release = async () => {
+        this.#pool.off("error", this.#onPoolError);
+        await lease.release();
+      };
+    } else {
+      throw new AllFrameError("configuration", "PostgresOutboxStore needs a url or a pool");
+    }
+    this.deadLetters = new SqlDeadLetterQueue(async (sql, params) => {
+      await this.#ensureReady();
+      return (await this.#pool.query(sql, params as unknown[])).rows;
+    }, isUniqueViolation);
+  }
+
+  async #ensureReady(): Promise<void> {
+    if (this.#closed) throw new AllFrameError("unavailable", "the PostgreSQL outbox store is closed");
+    this.#ready ??= applyPostgresMigrations(this.#pool, "outbox", OUTBOX_MIGRATIONS).catch((error) => {
+      this.#ready = undefined;
+      throw postgresFailure("outbox migrations", error);
+    });
+    await this.#ready;
+  }
+
+  async #tx<R>(work: TransactionWork<R>): Promise<R> {
+    await this.#ensureReady();
+    return withPostgresTransaction(this.#pool, work);
+  }
+
+  async #query<R>(what: string, sql: string, params: unknown[]): Promise<R[]> {
+    await this.#ensureReady();
+    try {
+      return (await this.#pool.query(sql, params)).rows as R[];
+    } catch (error) {
+      throw postgresFailure(what, error);
+    }
+  }
+
+  async transaction<R>(work: TransactionWork<R>): Promise<R> {
+    let enqueued = false;
+    const result = await this.#tx(async (tx) => {
+      const value = await work(tx);
+      enqueued = this.#enqueuedIn.has(tx);
+      return value;
+    });
+    if (enqueued) notifyAll(this.#listeners);
+    return result;
+  }
+
+  async enqueue(tx: SqlTransaction, messages: readonly EventEnvelope[]): Promise<void> {
+    assertEngine(tx, "postgres");
+    const encoded = encodeMessages(messages);
+    if (encoded.length === 0) return;
+    await this.#ensureReady();
+    const keys = [...new Set(encoded.flatMap((m) => (m.key === null ? [] : [m.key])))].sort();
+    if (keys.length > 0) {
+      // Sorted, so two transactions locking the same keys cannot deadlock.
+      await tx.query("SELECT pg_advisory_xact_lock($1, hashtext(k)) FROM unnest($2::text[]) AS k", [
+        OUTBOX_LOCKS.key,
+        keys,
+      ]);
+    }
+    try {
+      await tx.query(ENQUEUE, [
+        encoded.map((m) => m.id),
+        encoded.map((m) => m.type),
+        encoded.map((m) => m.key),
+        encoded.map((m) => m.envelope),
+        this.#clock.now().getTime(),
+      ]);
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new AllFrameError("conflict", "an outbox message with one of these ids exists", {
+          cause: error,
+          details: { ids: encoded.map((m) => m.id) },
+        });
+      throw postgresFailure("enqueue", error);
+    }
+    this.#enqueuedIn.add(tx);
+  }
+
+  async claim(batchSize: number, leaseMs: number, workerId: string): Promise<OutboxRecord[]> {
+    assertClaim(batchSize, leaseMs, workerId);
+    const now = this.#clock.now().getTime();
+    const rows = await this.#tx(async (tx) => {
+      await tx.query("SELECT pg_advisory_xact_lock($1, 1)", [OUTBOX_LOCKS.claim]);
+      return tx.query<MessageRow>(CLAIM, [now, batchSize, workerId, Math.ceil(leaseMs)]);
+    });
+    return rows.map(recordFromRow).sort((a, b) => a.seq - b.seq);
+  }
+
+  async markPublished(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#query("markPublished", `DELETE FROM ${T} WHERE message_id = ANY($1::text[])`, [[...ids]]);
+  }
+
+  async release(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#query(
+      "release",
+      `UPDATE ${T} SET locked_until = 0, locked_by = NULL WHERE message_id = ANY($1::text[])`,
+      [[...ids]],
+    );
+  }
+
+  async recordFailure(id: string, error: unknown, retryDelayMs = 0): Promise<FailureOutcome> {
+    const described = describeError(error);
+    const now = this.#clock.now();
+    return this.#tx(async (tx) => {
+      const [row] = await tx.query<{ attempts: number; envelope: EventEnvelope }>(
+        `UPDATE ${T} SET attempts = attempts + 1, last_error = $2, locked_by = NULL, locked_until = $3
+         WHERE message_id = $1 RETURNING attempts, envelope`,
+        [id, `${described.name}: ${described.message}`, now.getTime() + Math.max(0, retryDelayMs)],
+      );
+      if (row === undefined) return { attempts: 0, deadLettered: false };
+      if (row.attempts < this.maxAttempts) return { attempts: row.attempts, deadLettered: false };
+      await tx.query(`DELETE FROM ${T} WHERE message_id = $1`, [id]);
+      await tx.query(
+        INSERT_DEAD_LETTER,
+        deadLetterParams({
+          id: this.#ids(),
+          event: row.envelope,
+          error: described,
+          attempts: row.attempts,
+          consumer: this.#consumer,
+          deadLetteredAt: now.toISOString(),
+        }),
+      );
+      return { attempts: row.attempts, deadLettered: true };
+    });
+  }
+
+  async backlog(): Promise<number> {
+    const [row] = await this.#query<{ n: string }>("backlog", `SELECT COUNT(*) AS n FROM ${T}`, []);
+    return Number(row?.n ?? 0);
+  }
+
+  onCommit(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#listeners.clear();
+    await this.#release();
+  }
+}
