@@ -7,9 +7,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
+
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./server-process.ts";
 
 /** The binary started; from Debian's `redis-server` package. */
 export const REDIS_SERVER_BIN = "/usr/bin/redis-server";
@@ -25,21 +26,6 @@ export interface RedisServer {
 export interface StartRedisOptions {
   /** Upper bound for the server to report it accepts connections, in milliseconds; default 10000. */
   readonly startTimeoutMs?: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address !== null
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 function waitUntilReady(child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * Process plumbing shared by the test-server harnesses (`nats-server.ts`, `rabbitmq-server.ts`):
+ * Process plumbing shared by the test-server harnesses (PostgreSQL, Redis, NATS, RabbitMQ):
  * free loopback ports, waiting for a port to accept connections, and stopping a process group we
  * started, by its process id.
  * @module
