@@ -129,7 +129,7 @@ export {
   type StoredResponse,
   scopedIdempotencyKey,
 } from "./idempotency/index.ts";
-// messaging: envelope, bus port + in-process/NATS/RabbitMQ buses, consumer runtime, outbox, inbox
+// messaging: envelope, bus port + in-process/NATS/RabbitMQ/Kafka/SQS/Pub/Sub buses, consumer, outbox, inbox
 export {
   assertEventType,
   BACKOFF_STRATEGIES,
@@ -164,6 +164,8 @@ export {
   InProcessEventBus,
   type InProcessEventBusOptions,
   idempotentHandler,
+  KafkaEventBus,
+  type KafkaEventBusOptions,
   MemoryInbox,
   type MemoryInboxTransaction,
   NatsJetStreamEventBus,
@@ -181,6 +183,8 @@ export {
   type PostgresInboxOptions,
   PostgresOutboxStore,
   type PostgresOutboxStoreOptions,
+  PubSubEventBus,
+  type PubSubEventBusOptions,
   RabbitMqEventBus,
   type RabbitMqEventBusOptions,
   registerEventBusAdapter,
@@ -192,6 +196,8 @@ export {
   SqliteOutboxStore,
   type SqliteOutboxStoreOptions,
   type SqlTransaction,
+  SqsSnsEventBus,
+  type SqsSnsEventBusOptions,
   type SubscribeOptions,
   type Subscription,
   type TransactionWork,

@@ -1,5 +1,5 @@
 /**
- * What the broker adapters (`nats/`, `rabbitmq/`) share: their options and URL query parameters,
+ * What the broker adapters (`nats/`, `rabbitmq/`; the cloud ones build on it in `cloud/`) share: their options and URL query parameters,
  * the event-type rule for subjects and routing keys, and the delivery runner that turns a handler's
  * promise into ack / delayed redelivery / drop while keeping events of one `key` in order.
  * @module

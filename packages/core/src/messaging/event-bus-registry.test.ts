@@ -24,11 +24,11 @@ describe("createEventBus", () => {
 
   it("reports schemes without an adapter as unsupported, without echoing the URL", () => {
     assert.throws(
-      () => createEventBus({ url: "kafka://user:secret@127.0.0.1:9092", logger }),
+      () => createEventBus({ url: "mqtt://user:secret@127.0.0.1:1883", logger }),
       (e) =>
         hasErrorCode(e, "unsupported") &&
         e.message ===
-          'EVENT_BUS_URL scheme "kafka:" is not available in this version of @allframe/core; unset EVENT_BUS_URL to use the in-process bus',
+          'EVENT_BUS_URL scheme "mqtt:" is not available in this version of @allframe/core; unset EVENT_BUS_URL to use the in-process bus',
     );
     assert.throws(
       () => createEventBus({ url: "localhost:4222x" }),
@@ -51,6 +51,15 @@ describe("createEventBus", () => {
     const memory = await openEventBus({ logger });
     assert.equal(memory.kind, "in-process");
     await memory.close();
+  });
+
+  it("maps kafka:, sqs: and pubsub: to the cloud adapters (clients load on first connect)", async () => {
+    assert.ok(["kafka:", "sqs:", "pubsub:"].every((scheme) => eventBusSchemes().includes(scheme)));
+    const kafka = createEventBus({ url: "kafka://127.0.0.1:1,127.0.0.1:2/T?connectTimeoutMs=200", logger });
+    const sqs = createEventBus({ url: "sqs://eu-west-1/T?endpoint=http://127.0.0.1:1", logger });
+    assert.deepEqual([kafka.kind, sqs.kind], ["kafka", "sqs"]);
+    await assert.rejects(kafka.ready?.() ?? Promise.resolve(), (e) => hasErrorCode(e, "unavailable"));
+    await Promise.all([kafka.close(), sqs.close()]);
   });
 
   it("uses an adapter registered for a scheme", async () => {

@@ -7,8 +7,11 @@ import { AllFrameError } from "../errors/allframe-error.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { EventBus } from "./event-bus.ts";
 import { InProcessEventBus } from "./in-process-event-bus.ts";
+import { KafkaEventBus } from "./kafka/kafka-event-bus.ts";
 import { NatsJetStreamEventBus } from "./nats/nats-jetstream-event-bus.ts";
+import { PubSubEventBus } from "./pubsub/pubsub-event-bus.ts";
 import { RabbitMqEventBus } from "./rabbitmq/rabbitmq-event-bus.ts";
+import { SqsSnsEventBus } from "./sqs/sqs-sns-event-bus.ts";
 
 /** What an adapter factory receives. */
 export interface EventBusAdapterOptions {
@@ -47,7 +50,6 @@ registerEventBusAdapter("memory", inProcess);
 registerEventBusAdapter("in-process", inProcess);
 // Broker adapters construct synchronously and connect in the background (their client libraries
 // load on first connect), so `createEventBus` stays synchronous and generated services unchanged.
-// Kafka, SQS/SNS, EventBridge and Pub/Sub register here the same way.
 const withLogger = (logger: Logger | undefined) => (logger === undefined ? {} : { logger });
 registerEventBusAdapter(
   "nats",
@@ -57,6 +59,19 @@ const amqp: EventBusFactory = ({ url, logger }) =>
   new RabbitMqEventBus({ url: url ?? "", ...withLogger(logger) });
 registerEventBusAdapter("amqp", amqp);
 registerEventBusAdapter("amqps", amqp);
+// Cloud buses: their clients (kafkajs, AWS SDK v3, @google-cloud/pubsub) load on first connect.
+registerEventBusAdapter(
+  "kafka",
+  ({ url, logger }) => new KafkaEventBus({ url: url ?? "", ...withLogger(logger) }),
+);
+registerEventBusAdapter(
+  "sqs",
+  ({ url, logger }) => new SqsSnsEventBus({ url: url ?? "", ...withLogger(logger) }),
+);
+registerEventBusAdapter(
+  "pubsub",
+  ({ url, logger }) => new PubSubEventBus({ url: url ?? "", ...withLogger(logger) }),
+);
 
 /**
  * Creates the bus `url` names.
@@ -93,8 +108,11 @@ export function createEventBus(opts: { url?: string; logger?: Logger } = {}): Ev
  * down fails at start-up rather than at the first publish.
  *
  * @param opts.url as for {@link createEventBus}; `nats://` → NATS JetStream, `amqp://`/`amqps://` →
- *   RabbitMQ. Query parameters set broker options (`?namespace=ORDERS&maxDeliver=5`, see
- *   `BrokerBusOptions`).
+ *   RabbitMQ, `kafka://[user:pass@]b1:9092,b2:9092[/namespace]` → Kafka,
+ *   `sqs://<region>/<namespace>[?topicArn=&endpoint=&fifo=true]` → SNS + SQS,
+ *   `pubsub://<project>/<namespace>[?apiEndpoint=]` → Google Pub/Sub. Query parameters set broker
+ *   options (`?namespace=ORDERS&maxDeliver=5`, see `BrokerBusOptions`); the cloud forms take the
+ *   namespace from the path.
  * @throws AllFrameError as {@link createEventBus}; `unavailable` when the broker does not answer
  *   within its connect timeout (the bus is closed then).
  * @example const bus = await openEventBus({ url: process.env.EVENT_BUS_URL, logger });

@@ -1,7 +1,8 @@
 /**
  * The event bus port: publish envelopes, subscribe handlers, optionally as competing members of a
- * consumer group. Adapters (in-process; NATS JetStream in `nats/`, RabbitMQ in `rabbitmq/`; Kafka,
- * SQS/SNS, EventBridge and Pub/Sub later) implement it and pass `runEventBusContract` (DESIGN.md:
+ * consumer group. Adapters (in-process; NATS JetStream in `nats/`, RabbitMQ in `rabbitmq/`; Kafka in
+ * `kafka/`, SQS/SNS in `sqs/`, Pub/Sub in `pubsub/`; EventBridge later) implement it and pass
+ * `runEventBusContract` (DESIGN.md:
  * "Embedded defaults and real engines").
  *
  * Delivery semantics every adapter keeps:

@@ -54,6 +54,7 @@ export {
   SqliteInbox,
   type SqliteInboxOptions,
 } from "./inbox/index.ts";
+export { KafkaEventBus, type KafkaEventBusOptions } from "./kafka/kafka-event-bus.ts";
 export { NatsJetStreamEventBus, type NatsJetStreamEventBusOptions } from "./nats/nats-jetstream-event-bus.ts";
 export {
   DEFAULT_MAX_ATTEMPTS,
@@ -77,4 +78,6 @@ export {
   withPostgresTransaction,
   withSqliteTransaction,
 } from "./outbox/index.ts";
+export { PubSubEventBus, type PubSubEventBusOptions } from "./pubsub/pubsub-event-bus.ts";
 export { RabbitMqEventBus, type RabbitMqEventBusOptions } from "./rabbitmq/rabbitmq-event-bus.ts";
+export { SqsSnsEventBus, type SqsSnsEventBusOptions } from "./sqs/sqs-sns-event-bus.ts";
