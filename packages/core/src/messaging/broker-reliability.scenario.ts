@@ -42,8 +42,10 @@ export async function brokerRestartLosesNothing(
     },
   );
   await consumer.start();
+  // The consumer's bus is ready once its group queues exist, so events published from here on (by any
+  // process) are routed to the group even on brokers that drop unroutable messages (RabbitMQ).
   await Promise.all([publisher.ready?.(), consumerBus.ready?.()]);
-  await publisher.publish(createEvent("money.moved", { warmup: true }, { source: "bank" })); // waits for the subscription
+  await publisher.publish(createEvent("money.moved", { warmup: true }, { source: "bank" }));
   const confirmed: string[] = [];
   let restarting: Promise<void> | undefined;
   for (let i = 0; i < total; i++) {

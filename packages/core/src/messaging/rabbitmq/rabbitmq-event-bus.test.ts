@@ -48,6 +48,45 @@ describe("RabbitMqEventBus", () => {
     assert.deepEqual(got, [sent.id]);
   });
 
+  it("ready() waits for the group queues, so another process's events published after it arrive", async () => {
+    const namespace = `R${process.pid}`;
+    const [consumerBus, publisher] = [newBus({ namespace }), newBus({ namespace })];
+    const got: string[] = [];
+    consumerBus.subscribe("parcel.sent", async (e) => void got.push(e.id), { group: "tracker" });
+    await consumerBus.ready();
+    const sent = createEvent("parcel.sent", { n: 1 }, { source: "post" });
+    await publisher.publish(sent); // a bus without subscriptions publishes at once: no wait inside
+    for (let i = 0; i < 300 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await Promise.all([consumerBus.close(), publisher.close()]);
+    assert.deepEqual(got, [sent.id]);
+  });
+
+  it("retries an event its own group queue should take when the broker returns it unroutable", async () => {
+    const namespace = `U${process.pid}`;
+    const bus = newBus({ namespace });
+    const got = new Set<string>();
+    const sub = bus.subscribe("stock.counted", async (e) => void got.add(e.id), { group: "audit" });
+    await sub.ready;
+    const { Connection } = await import("rabbitmq-client");
+    const admin = new Connection(server.url);
+    try {
+      // The consumer re-declares its queue after the server's basic.cancel, ~100 ms later; events
+      // published in between are unroutable and must be retried, not confirmed and dropped.
+      await admin.queueDelete({ queue: `${namespace}.audit.stock.counted` });
+      const sent = Array.from({ length: 5 }, (_, n) => createEvent("stock.counted", { n }, { source: "s" }));
+      for (const e of sent) await bus.publish(e);
+      await bus.publish(createEvent("nobody.listens", {}, { source: "s" })); // unbound: confirmed at once
+      for (let i = 0; i < 300 && got.size < sent.length; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(
+        sent.filter((e) => !got.has(e.id)),
+        [],
+      );
+    } finally {
+      await bus.close();
+      await admin.close();
+    }
+  });
+
   it("rejects bad types and group names, and use after close", async () => {
     const bus = newBus();
     await assert.rejects(bus.publish(createEvent("has space", {}, { source: "s" })), (e) =>

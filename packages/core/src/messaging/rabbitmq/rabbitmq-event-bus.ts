@@ -9,10 +9,18 @@
  *
  * Delivery: see `event-bus.ts`. Messages are persistent, published with confirms; `publish` retries
  * until the broker confirms (or `publishTimeoutMs` passes), so a confirm lost to a broker restart can
- * duplicate an event: consumers deduplicate on `event.id` (the inbox). Manual ack; prefetch =
- * `SubscribeOptions.prefetch` (the Consumer passes its concurrency). A rejected event is requeued
- * after `redeliveryDelayMs`; after `maxDeliver` failed deliveries (quorum queues count them in
- * `x-delivery-count`; for ungrouped queues the bus counts) it is dropped.
+ * duplicate an event: consumers deduplicate on `event.id` (the inbox). AMQP confirms an unroutable
+ * message like any other and drops it, so an event published before any group queue is bound to its
+ * type reaches nobody: that is normal for a type nobody subscribes to, and a group queue exists from
+ * its first subscription on (`Subscription.ready`, or `ready()` for every subscription made so far)
+ * and keeps events while its members are away. When this bus itself has a group subscription for the
+ * type, the event is published `mandatory` and a return (`NO_ROUTE`, e.g. a broker that came back
+ * without its definitions) is retried like a missing confirm until the queue is bound again.
+ *
+ * Consuming: manual ack; prefetch = `SubscribeOptions.prefetch` (the Consumer passes its
+ * concurrency). A rejected event is requeued after `redeliveryDelayMs`; after `maxDeliver` failed
+ * deliveries (quorum queues count them in `x-delivery-count`; for ungrouped queues the bus counts)
+ * it is dropped.
  *
  * Order per key: a single active consumer per group queue means one member at a time receives the
  * queue in order (the others stand by and take over on failure); inside it, key lanes run events of
@@ -48,6 +56,8 @@ interface Client {
 }
 
 interface RabbitSubscription {
+  type: string;
+  group: string | undefined;
   consumer?: Consumer;
   runner: DeliveryRunner;
   stopped: boolean;
@@ -72,6 +82,8 @@ export class RabbitMqEventBus implements EventBus {
   readonly #client: Promise<Client>;
   readonly #subscriptions = new Set<RabbitSubscription>();
   readonly #setups = new Set<Promise<void>>();
+  /** Ids of mandatory publishes the broker returned as unroutable, until `publish` looks. */
+  readonly #returned = new Set<string>();
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -97,12 +109,23 @@ export class RabbitMqEventBus implements EventBus {
     });
     connection.on("error", (err) => this.#o.logger.warn({ err }, "RabbitMQ connection error"));
     const publisher = connection.createPublisher({ confirm: true, exchanges: [this.#exchange] });
+    // Not `onReturn`: rabbitmq-client 5.0.8 declares that prop but never wires it. The broker sends
+    // basic.return before the confirm; the client emits it from a setImmediate queued before the
+    // confirm resolves `send`, so it has run by the next setImmediate turn after `send`.
+    publisher.on("basic.return", (msg) => {
+      if (typeof msg.messageId === "string") this.#returned.add(msg.messageId);
+    });
     return { connection, publisher };
   }
 
-  /** Resolves once connected. @throws AllFrameError `unavailable` after `connectTimeoutMs`. */
+  /**
+   * Resolves once connected and every subscription made so far has its queue bound, so events
+   * published from then on, by any process, reach those subscriptions.
+   * @throws AllFrameError `unavailable` when either takes longer than `connectTimeoutMs`.
+   */
   async ready(): Promise<void> {
     const { connection } = await this.#client;
+    const deadline = Date.now() + this.#o.connectTimeoutMs;
     try {
       await connection.onConnect(this.#o.connectTimeoutMs, true);
     } catch (cause) {
@@ -114,6 +137,21 @@ export class RabbitMqEventBus implements EventBus {
         },
       );
     }
+    const setups = Promise.allSettled(this.#setups).then(() => true);
+    if (!(await Promise.race([setups, sleep(Math.max(0, deadline - Date.now())).then(() => false)]))) {
+      throw new AllFrameError(
+        "unavailable",
+        `RabbitMQ did not bind the subscriptions' queues within ${this.#o.connectTimeoutMs} ms`,
+      );
+    }
+  }
+
+  /** Whether a live group subscription of this bus has a durable queue bound to `type`. */
+  #hasGroupQueueFor(type: string): boolean {
+    for (const sub of this.#subscriptions) {
+      if (sub.group !== undefined && !sub.stopped && (sub.type === "*" || sub.type === type)) return true;
+    }
+    return false;
   }
 
   async publish(event: EventEnvelope): Promise<void> {
@@ -138,17 +176,30 @@ export class RabbitMqEventBus implements EventBus {
       type: event.type,
       contentType: "application/json",
       headers: { ...event.headers },
+      mandatory: this.#hasGroupQueueFor(event.type),
     };
     for (let attempt = 1; ; attempt += 1) {
+      let cause: unknown;
+      this.#returned.delete(event.id);
       try {
         await publisher.send(envelope, payload);
-        return;
-      } catch (cause) {
-        if (Date.now() >= deadline || this.#closed) {
-          throw new AllFrameError("unavailable", `RabbitMQ did not confirm event ${event.id}`, { cause });
+        if (!envelope.mandatory) return;
+        await new Promise((resolve) => setImmediate(resolve));
+        if (!this.#returned.delete(event.id)) return;
+        cause = new Error(`no queue is bound to routing key "${event.type}" (NO_ROUTE)`);
+        if (attempt === 1) {
+          this.#o.logger.warn(
+            { eventId: event.id, eventType: event.type },
+            "RabbitMQ returned an event its group queue should take; retrying until the queue is bound",
+          );
         }
-        await sleep(Math.min(50 * 2 ** attempt, 1000));
+      } catch (error) {
+        cause = error;
       }
+      if (Date.now() >= deadline || this.#closed) {
+        throw new AllFrameError("unavailable", `RabbitMQ did not confirm event ${event.id}`, { cause });
+      }
+      await sleep(Math.min(50 * 2 ** attempt, 1000));
     }
   }
 
@@ -159,6 +210,8 @@ export class RabbitMqEventBus implements EventBus {
     if (opts.group !== undefined && (opts.group.trim() === "" || !/^[A-Za-z0-9_.:-]+$/.test(opts.group)))
       throw new AllFrameError("validation", "a consumer group name must be letters, digits, _ . : -");
     const sub: RabbitSubscription = {
+      type,
+      group: opts.group,
       runner: new DeliveryRunner(handler, opts.group, this.#o),
       stopped: false,
       ready: Promise.resolve(),
