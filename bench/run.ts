@@ -6,8 +6,9 @@
  */
 import type { BenchSuite } from "./suite.ts";
 import { igniteSuite } from "./suites/ignite.ts";
+import { messagingSuite } from "./suites/messaging.ts";
 
-const SUITES: Record<string, BenchSuite> = { ignite: igniteSuite };
+const SUITES: Record<string, BenchSuite> = { ignite: igniteSuite, messaging: messagingSuite };
 
 const name = process.argv[2];
 const suite = name === undefined ? undefined : SUITES[name];
