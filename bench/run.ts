@@ -5,10 +5,15 @@
  * @module
  */
 import type { BenchSuite } from "./suite.ts";
+import { eventStoreSuite } from "./suites/eventstore.ts";
 import { igniteSuite } from "./suites/ignite.ts";
 import { messagingSuite } from "./suites/messaging.ts";
 
-const SUITES: Record<string, BenchSuite> = { ignite: igniteSuite, messaging: messagingSuite };
+const SUITES: Record<string, BenchSuite> = {
+  eventstore: eventStoreSuite,
+  ignite: igniteSuite,
+  messaging: messagingSuite,
+};
 
 const name = process.argv[2];
 const suite = name === undefined ? undefined : SUITES[name];

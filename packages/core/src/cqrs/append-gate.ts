@@ -16,17 +16,40 @@ export class AppendGate {
 
   /** Runs `work` once no exclusive section is running or waiting. */
   async shared<T>(work: () => Promise<T>): Promise<T> {
-    while (this.#exclusive) await this.#exclusive;
-    this.#active++;
+    const entering = this.enter();
+    if (entering !== undefined) await entering;
     try {
       return await work();
     } finally {
-      if (--this.#active === 0) {
-        const waiters = this.#drained;
-        this.#drained = [];
-        for (const resolve of waiters) resolve();
-      }
+      this.leave();
     }
+  }
+
+  /**
+   * Enters a shared section, at once (answering `undefined`) when no exclusive section is running or
+   * waiting, else by the promise it answers. Call `leave()` exactly once after it has entered. The
+   * split form of `shared` saves an append a closure and a promise.
+   */
+  enter(): Promise<void> | undefined {
+    if (this.#exclusive === undefined) {
+      this.#active++;
+      return undefined;
+    }
+    return this.#enterLater();
+  }
+
+  /** Leaves a shared section entered with `enter()`. */
+  leave(): void {
+    if (--this.#active === 0) {
+      const waiters = this.#drained;
+      this.#drained = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  async #enterLater(): Promise<void> {
+    while (this.#exclusive) await this.#exclusive;
+    this.#active++;
   }
 
   /** Runs `work` with no shared section in flight; new shared sections wait until it settles. */

@@ -5,7 +5,13 @@
  */
 import { AllFrameError } from "../errors/allframe-error.ts";
 import type { Clock, IdGenerator } from "../runtime/clock.ts";
-import { METADATA_KEYS, type MetadataKey, type NewEvent, type RecordedEventDraft } from "./event.ts";
+import {
+  type EventMetadata,
+  METADATA_KEYS,
+  type MetadataKey,
+  type NewEvent,
+  type RecordedEventDraft,
+} from "./event.ts";
 
 /** Metadata an append stamps on each of its events (`METADATA_KEYS`); an event's own metadata wins. */
 export type AppendMetadata = { readonly [K in MetadataKey]?: string };
@@ -14,14 +20,19 @@ const STAMPED: readonly MetadataKey[] = Object.values(METADATA_KEYS);
 
 /** What drafting needs from the store. */
 export interface DraftContext {
-  readonly clock: Clock;
+  /** The ISO 8601 UTC timestamp of now (see {@link IsoNow}). */
+  readonly recordedAt: () => string;
   readonly ids: IdGenerator;
   /** The schema version new events of `type` are written with. */
   readonly schemaVersionOf: (type: string) => number;
 }
 
+/** The metadata of an event appended with none and no stamped keys; frozen, so shared. */
+const NO_METADATA: EventMetadata = Object.freeze({});
+
 /**
- * Validates `events` and makes their drafts.
+ * Validates `events` and makes their drafts. A draft may share the caller's metadata object: the
+ * backend copies (or encodes) it before the append resolves.
  * @throws AllFrameError `"validation"` (with issue paths such as `[0, "type"]`) for an empty stream id,
  *   a non-array, an empty type or id, non-string metadata, or an empty stamped metadata value.
  */
@@ -35,7 +46,7 @@ export function draftEvents(
     throw new AllFrameError("validation", "stream id must be a non-empty string");
   }
   if (!Array.isArray(events)) throw new AllFrameError("validation", "events must be an array");
-  const base: Record<string, string> = {};
+  let base: Record<string, string> | undefined;
   for (const key of STAMPED) {
     const value = stamped[key];
     if (value === undefined) continue;
@@ -44,30 +55,62 @@ export function draftEvents(
         issues: [{ path: [key], message: "must be a non-empty string" }],
       });
     }
+    base ??= {};
     base[key] = value;
   }
-  const recordedAt = ctx.clock.now().toISOString();
-  return events.map((event, i) => {
+  const recordedAt = ctx.recordedAt();
+  const drafts = new Array<RecordedEventDraft>(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as NewEvent;
     if (typeof event.type !== "string" || event.type.length === 0) {
       throw invalid(i, ["type"], "type must be a non-empty string");
     }
     if (event.id !== undefined && (typeof event.id !== "string" || event.id.length === 0)) {
       throw invalid(i, ["id"], "id must be a non-empty string when given");
     }
-    const own = event.metadata ?? {};
-    for (const [key, value] of Object.entries(own)) {
-      if (typeof value !== "string")
-        throw invalid(i, ["metadata", key], `metadata "${key}" must be a string`);
+    const own = event.metadata;
+    if (own !== undefined) {
+      for (const key of Object.keys(own)) {
+        if (typeof own[key] !== "string") {
+          throw invalid(i, ["metadata", key], `metadata "${key}" must be a string`);
+        }
+      }
     }
-    return {
+    drafts[i] = {
       id: event.id ?? ctx.ids(),
       type: event.type,
       data: event.data,
-      metadata: { ...base, ...own },
+      metadata: own === undefined ? (base ?? NO_METADATA) : base === undefined ? own : { ...base, ...own },
       recordedAt,
       schemaVersion: ctx.schemaVersionOf(event.type),
     };
-  });
+  }
+  return drafts;
+}
+
+/**
+ * `clock.now()` as an ISO 8601 string, remembering the last one: `toISOString` costs more than the
+ * rest of a memory append, and thousands of appends share each millisecond.
+ */
+export class IsoNow {
+  readonly #clock: Clock;
+  #ms = Number.NaN;
+  #iso = "";
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  /** @throws RangeError when the clock gives an invalid date. */
+  now(): string {
+    const date = this.#clock.now();
+    const ms = date.getTime();
+    if (ms !== this.#ms) {
+      this.#iso = date.toISOString();
+      this.#ms = ms;
+    }
+    return this.#iso;
+  }
 }
 
 function invalid(index: number, path: ReadonlyArray<string>, message: string): AllFrameError {

@@ -7,8 +7,8 @@
  */
 import { AllFrameError } from "../errors/allframe-error.ts";
 import { ConcurrencyError } from "./concurrency-error.ts";
+import { encodeJson } from "./draft-encoding.ts";
 import {
-  DEFAULT_SCHEMA_VERSION,
   type ExpectedVersion,
   NO_STREAM_VERSION,
   type RecordedEvent,
@@ -83,7 +83,7 @@ export interface EventStoreBackend {
    * Idempotent by event id: if every draft's id is already stored in this stream, in the same order and
    * with the same types, the call is a no-op that resolves with the stored events (the expected version
    * is not checked again, so a retry after a lost reply succeeds). An empty `drafts` only checks
-   * `expected` and resolves with `[]`.
+   * `expected` and resolves with `[]`. Resolves, as the reads do, with a new array the caller owns.
    *
    * @throws ConcurrencyError (code `"concurrency"`) when the version does not meet `expected`.
    * @throws AllFrameError `"conflict"` when some but not all ids are stored, or an id is stored in
@@ -159,56 +159,6 @@ export function assertWellFormedExpectedVersion(expected: ExpectedVersion): void
 }
 
 const NAMED_CONDITIONS: readonly string[] = ["any", "no-stream", "stream-exists"] as const;
-
-/** A draft checked and encoded for storage: the shape every backend writes. */
-export interface EncodedDraft {
-  readonly id: string;
-  readonly type: string;
-  readonly schemaVersion: number;
-  /** `JSON.stringify(data)`; `"null"` for undefined. */
-  readonly dataJson: string;
-  readonly metadataJson: string;
-  readonly recordedAt: string;
-}
-
-/**
- * Validates a batch before any storage is touched, and encodes each draft's data and metadata as JSON.
- * @throws AllFrameError `"validation"` for a duplicate id, a bad schema version, or data JSON cannot encode.
- */
-export function encodeDrafts(drafts: readonly RecordedEventDraft[]): EncodedDraft[] {
-  if (drafts.length > 1 && new Set(drafts.map((d) => d.id)).size !== drafts.length) {
-    throw new AllFrameError("validation", "an append carries the same event id twice");
-  }
-  return drafts.map((draft) => {
-    const schemaVersion = draft.schemaVersion ?? DEFAULT_SCHEMA_VERSION;
-    if (!Number.isInteger(schemaVersion) || schemaVersion < 1) {
-      throw new AllFrameError(
-        "validation",
-        `event "${draft.type}": schema version must be an integer >= 1, got ${schemaVersion}`,
-      );
-    }
-    return {
-      id: draft.id,
-      type: draft.type,
-      schemaVersion,
-      dataJson: encodeJson(draft.data, `data of event "${draft.type}"`),
-      metadataJson: JSON.stringify(draft.metadata ?? {}),
-      recordedAt: draft.recordedAt,
-    };
-  });
-}
-
-/**
- * `JSON.stringify(value)`, with `"null"` for undefined.
- * @throws AllFrameError `"validation"` naming `what` when JSON cannot encode the value (a cycle, a BigInt).
- */
-export function encodeJson(value: unknown, what: string): string {
-  try {
-    return JSON.stringify(value) ?? "null";
-  } catch (cause) {
-    throw new AllFrameError("validation", `${what} cannot be encoded as JSON`, { cause });
-  }
-}
 
 /**
  * Decides whether a batch whose ids are (partly) stored is an exact retry. `stored` holds the stored

@@ -17,7 +17,10 @@ export interface EventStoreOptions {
   readonly backend?: EventStoreBackend;
   /** Stamps `recordedAt` and snapshots' `takenAt`; default the wall clock. */
   readonly clock?: Clock;
-  /** Makes ids for events appended without one; default random UUIDs. */
+  /**
+   * Makes ids for events appended without one; default time-ordered UUIDv7s (`uuidV7Generator`), which
+   * keep the backends' unique index on event ids growing at one end.
+   */
   readonly ids?: IdGenerator;
   /** Receives failures of subscribers, which never fail an append. */
   readonly logger?: Logger;

@@ -6,7 +6,8 @@
  * @module
  */
 import { AllFrameError } from "../errors/allframe-error.ts";
-import { type Clock, type IdGenerator, systemClock, uuidGenerator } from "../runtime/clock.ts";
+import { type Clock, systemClock } from "../runtime/clock.ts";
+import { uuidV7Generator } from "../runtime/uuid-v7.ts";
 import { AppendGate } from "./append-gate.ts";
 import {
   type CatchUpOptions,
@@ -16,7 +17,7 @@ import {
   type Sleep,
 } from "./catch-up-subscription.ts";
 import type { EventShape, RecordedEvent } from "./event.ts";
-import { draftEvents } from "./event-drafts.ts";
+import { type DraftContext, draftEvents, IsoNow } from "./event-drafts.ts";
 import type { BackendTransaction, EventStoreBackend, Snapshot } from "./event-store-backend.ts";
 import type {
   AppendEventsOptions,
@@ -61,7 +62,7 @@ export type { EventSubscriber } from "./live-subscribers.ts";
 export class EventStore<E extends EventShape = EventShape> {
   readonly #backend: EventStoreBackend;
   readonly #clock: Clock;
-  readonly #ids: IdGenerator;
+  readonly #drafting: DraftContext;
   readonly #logger: Logger | undefined;
   readonly #upcasters: UpcasterRegistry;
   readonly #pollIntervalMs: number;
@@ -75,7 +76,6 @@ export class EventStore<E extends EventShape = EventShape> {
   constructor(opts: EventStoreOptions = {}) {
     this.#backend = opts.backend ?? new InMemoryEventStoreBackend();
     this.#clock = opts.clock ?? systemClock;
-    this.#ids = opts.ids ?? uuidGenerator;
     this.#logger = opts.logger;
     this.#live = new LiveSubscribers(opts.logger);
     this.#inline = new InlineHandlers(opts.logger);
@@ -83,6 +83,12 @@ export class EventStore<E extends EventShape = EventShape> {
     this.#upcasters = upcasters instanceof UpcasterRegistry ? upcasters : new UpcasterRegistry(upcasters);
     this.#pollIntervalMs = opts.pollIntervalMs ?? 500;
     this.#sleep = opts.sleep ?? realSleep;
+    const now = new IsoNow(this.#clock);
+    this.#drafting = {
+      recordedAt: () => now.now(),
+      ids: opts.ids ?? uuidV7Generator,
+      schemaVersionOf: (type) => this.#upcasters.currentVersion(type),
+    };
   }
 
   /** The upcasters this store applies on read. */
@@ -116,48 +122,29 @@ export class EventStore<E extends EventShape = EventShape> {
       );
     }
     this.#assertOpen();
-    const drafts = draftEvents(
-      { clock: this.#clock, ids: this.#ids, schemaVersionOf: (t) => this.#upcasters.currentVersion(t) },
-      streamId,
-      events,
-      opts,
-    );
-    let fresh = false;
-    const undo: Array<() => void> = [];
-    const recorded = await this.#gate.shared(async () => {
-      try {
-        // The callback costs the memory backend its synchronous fast path, so it is passed only when
-        // something needs it: inline handlers, or live subscribers (to tell a retry from new events).
-        const needed = this.#inline.size > 0 || this.#live.size > 0;
-        const recorded = await this.#backend.append(
-          streamId,
-          drafts,
-          opts.expectedVersion ?? "any",
-          needed
-            ? {
-                inTransaction: async (tx, committed) => {
-                  fresh = true;
-                  if (this.#inline.size > 0)
-                    await this.#inline.run(
-                      tx,
-                      committed.map((e) => this.#up(e)),
-                      undo,
-                    );
-                },
-              }
-            : undefined,
-        );
-        if (!needed) fresh = recorded.length > 0;
-        return recorded;
-      } catch (error) {
-        this.#inline.rollBack(undo);
-        throw error;
+    const drafts = draftEvents(this.#drafting, streamId, events, opts);
+    const expected = opts.expectedVersion ?? "any";
+    const entering = this.#gate.enter();
+    if (entering !== undefined) await entering;
+    let recorded: RecordedEvent[];
+    let fresh: boolean;
+    try {
+      // The callback costs the memory backend its synchronous fast path, so it is passed only when
+      // something needs it: inline handlers, or live subscribers (to tell a retry from new events).
+      if (this.#inline.size === 0 && this.#live.size === 0) {
+        recorded = await this.#backend.append(streamId, drafts, expected);
+        fresh = recorded.length > 0;
+      } else {
+        const up = (e: RecordedEvent): RecordedEvent => this.#up(e);
+        [recorded, fresh] = await this.#inline.append(this.#backend, streamId, drafts, expected, up);
       }
-    });
+    } finally {
+      this.#gate.leave();
+    }
     if (fresh) this.#afterCommit(recorded);
-    const last = recorded.at(-1);
+    const last = recorded[recorded.length - 1];
     const nextExpectedVersion = last ? last.version : await this.#backend.streamVersion(streamId);
-    return { nextExpectedVersion, events: recorded.map((e) => this.#up(e)) };
+    return { nextExpectedVersion, events: this.#upAll(recorded) };
   }
 
   /** The stream's events from `fromVersion` (default 0) on, upcast, in order; `[]` for no stream. */
@@ -165,14 +152,14 @@ export class EventStore<E extends EventShape = EventShape> {
     streamId: string,
     opts: { readonly fromVersion?: number } = {},
   ): Promise<RecordedEventOf<E>[]> {
-    return (await this.#backend.readStream(streamId, opts.fromVersion)).map((e) => this.#up(e));
+    return this.#upAll(await this.#backend.readStream(streamId, opts.fromVersion));
   }
 
   /** All streams' events from `fromPosition` (1-based, inclusive, default 1) on, upcast, at most `limit`. */
   async readAll(
     opts: { readonly fromPosition?: number; readonly limit?: number } = {},
   ): Promise<RecordedEventOf<E>[]> {
-    return (await this.#backend.readAll(opts.fromPosition, opts.limit)).map((e) => this.#up(e));
+    return this.#upAll(await this.#backend.readAll(opts.fromPosition, opts.limit));
   }
 
   /** The version of the stream's last event; -1 for a stream with no events. */
@@ -284,6 +271,11 @@ export class EventStore<E extends EventShape = EventShape> {
 
   #up(event: RecordedEvent): RecordedEventOf<E> {
     return (this.#upcasters.size === 0 ? event : this.#upcasters.upcast(event)) as RecordedEventOf<E>;
+  }
+
+  /** Upcasts a backend's answer; without upcasters, the array itself (backends hand out new arrays). */
+  #upAll(events: RecordedEvent[]): RecordedEventOf<E>[] {
+    return (this.#upcasters.size === 0 ? events : events.map((e) => this.#up(e))) as RecordedEventOf<E>[];
   }
 
   #afterCommit(recorded: readonly RecordedEvent[]): void {

@@ -4,6 +4,7 @@
  * @module
  */
 import { AllFrameError } from "../errors/allframe-error.ts";
+import { checkDrafts, recordedEvent } from "./draft-encoding.ts";
 import {
   type ExpectedVersion,
   NO_STREAM_VERSION,
@@ -19,7 +20,6 @@ import {
   closedBackendError,
   type EventStoreBackend,
   type EventStoreStats,
-  encodeDrafts,
   encodeSnapshotState,
   matchRetry,
   type Snapshot,
@@ -31,11 +31,12 @@ const staged = new WeakMap<BackendTransaction, (() => void)[]>();
 /**
  * Keeps the log as one array (index = position - 1) plus an index per stream and per event id.
  *
- * Event data goes through a JSON round trip on append, as it would through a SQL backend, so a `Date`
- * comes back as a string here exactly as it will from SQLite or PostgreSQL; stored events are deeply
- * frozen and handed out as is. An append without `inTransaction` runs synchronously between awaits,
- * so it is atomic; one with `inTransaction` makes later appends and checkpoint saves wait until it
- * commits, and its events are invisible to readers until then.
+ * Event data is copied on append as a JSON round trip would copy it (`frozenJsonCopy`, without the
+ * text in between), as it would go through a SQL backend, so a `Date` comes back as a string here
+ * exactly as it will from SQLite or PostgreSQL; stored events are deeply frozen and handed out as is.
+ * An append without `inTransaction` runs synchronously between awaits, so it is atomic; one with
+ * `inTransaction` makes later appends and checkpoint saves wait until it commits, and its events are
+ * invisible to readers until then.
  *
  * @throws see `EventStoreBackend`.
  */
@@ -58,41 +59,42 @@ export class InMemoryEventStoreBackend implements EventStoreBackend {
   ): Promise<RecordedEvent[]> {
     while (this.#writeTurn !== undefined) await this.#writeTurn;
     this.#assertOpen();
-    const encoded = encodeDrafts(drafts);
-    const stream = this.#streams.get(streamId) ?? [];
-    const stored: RecordedEvent[] = [];
+    checkDrafts(drafts);
+    const stream = this.#streams.get(streamId);
+    const version = stream === undefined ? NO_STREAM_VERSION : stream.length - 1;
+    // Copied (and checked) before the version check, so a batch JSON cannot encode fails as
+    // "validation" whatever the stream's state, as on the SQL backends.
+    const recorded = new Array<RecordedEvent>(drafts.length);
+    for (let i = 0; i < drafts.length; i++) {
+      const draft = drafts[i] as RecordedEventDraft;
+      recorded[i] = recordedEvent(streamId, version + 1 + i, this.#log.length + 1 + i, draft);
+    }
+    let stored: RecordedEvent[] | undefined;
     for (const d of drafts) {
       const event = this.#byId.get(d.id);
-      if (event !== undefined) stored.push(event);
+      if (event === undefined) continue;
+      stored ??= [];
+      stored.push(event);
     }
-    const replay = stored.length === 0 ? undefined : matchRetry(streamId, drafts, stored);
-    if (replay) return replay;
-    assertExpectedVersion(streamId, expected, stream.length - 1);
-    if (drafts.length === 0) return [];
-
-    const recorded = encoded.map((draft, i) =>
-      deepFreeze({
-        id: draft.id,
-        streamId,
-        version: stream.length + i,
-        position: this.#log.length + 1 + i,
-        type: draft.type,
-        schemaVersion: draft.schemaVersion,
-        data: JSON.parse(draft.dataJson) as unknown,
-        metadata: JSON.parse(draft.metadataJson) as Record<string, string>,
-        recordedAt: draft.recordedAt,
-      }),
-    );
-    // Nothing in commit can throw, so the append is all-or-nothing.
-    const commit = (): void => {
-      this.#log.push(...recorded);
-      stream.push(...recorded);
-      this.#streams.set(streamId, stream);
-      for (const event of recorded) this.#byId.set(event.id, event);
-    };
-    if (options.inTransaction === undefined) commit();
-    else await this.#runInTransaction(options.inTransaction, recorded, commit);
+    if (stored !== undefined) return matchRetry(streamId, drafts, stored) ?? [];
+    assertExpectedVersion(streamId, expected, version);
+    if (recorded.length === 0) return recorded;
+    if (options.inTransaction === undefined) this.#commit(streamId, stream, recorded);
+    else {
+      const commit = (): void => this.#commit(streamId, stream, recorded);
+      await this.#runInTransaction(options.inTransaction, recorded, commit);
+    }
     return recorded;
+  }
+
+  /** Makes an append visible; nothing here can throw, so the append is all-or-nothing. */
+  #commit(streamId: string, stream: RecordedEvent[] | undefined, recorded: readonly RecordedEvent[]): void {
+    if (stream === undefined) this.#streams.set(streamId, recorded.slice());
+    else for (const event of recorded) stream.push(event);
+    for (const event of recorded) {
+      this.#log.push(event);
+      this.#byId.set(event.id, event);
+    }
   }
 
   async readStream(streamId: string, fromVersion = 0): Promise<RecordedEvent[]> {

@@ -4,8 +4,8 @@
  * @module
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { RecordedEvent } from "./event.ts";
-import type { BackendTransaction } from "./event-store-backend.ts";
+import type { ExpectedVersion, RecordedEvent, RecordedEventDraft } from "./event.ts";
+import type { BackendTransaction, EventStoreBackend } from "./event-store-backend.ts";
 import type { InlineHandler, InlineTransaction, Logger } from "./event-types.ts";
 
 /** Runs handlers in registration order; knows whether the current async context is one of them. */
@@ -13,6 +13,8 @@ export class InlineHandlers {
   readonly #handlers = new Set<InlineHandler>();
   readonly #inside = new AsyncLocalStorage<true>();
   readonly #logger: Logger | undefined;
+  /** Handler runs in progress, so `active` skips the async-context lookup when there are none. */
+  #running = 0;
 
   constructor(logger: Logger | undefined) {
     this.#logger = logger;
@@ -24,7 +26,7 @@ export class InlineHandlers {
 
   /** True while running inside an inline handler (where appending would wait for itself). */
   get active(): boolean {
-    return this.#inside.getStore() === true;
+    return this.#running > 0 && this.#inside.getStore() === true;
   }
 
   /** Adds `handler`; returns a function that removes it. */
@@ -45,9 +47,42 @@ export class InlineHandlers {
       onRollback: (fn) => void undo.push(fn),
       ...(tx.query ? { query: tx.query.bind(tx) } : {}),
     };
-    await this.#inside.run(true, async () => {
-      for (const handler of [...this.#handlers]) await handler(events, inlineTx);
-    });
+    this.#running++;
+    try {
+      await this.#inside.run(true, async () => {
+        for (const handler of [...this.#handlers]) await handler(events, inlineTx);
+      });
+    } finally {
+      this.#running--;
+    }
+  }
+
+  /**
+   * Appends through `backend` with the handlers run in the append's transaction (on events passed
+   * through `up`), rolling back their in-memory changes if it fails. Resolves with the recorded
+   * events and whether they are new (false for an idempotent retry).
+   */
+  async append(
+    backend: EventStoreBackend,
+    streamId: string,
+    drafts: readonly RecordedEventDraft[],
+    expected: ExpectedVersion,
+    up: (event: RecordedEvent) => RecordedEvent,
+  ): Promise<[RecordedEvent[], boolean]> {
+    let fresh = false;
+    const undo: Array<() => void> = [];
+    try {
+      const recorded = await backend.append(streamId, drafts, expected, {
+        inTransaction: async (tx, committed) => {
+          fresh = true;
+          if (this.#handlers.size > 0) await this.run(tx, committed.map(up), undo);
+        },
+      });
+      return [recorded, fresh];
+    } catch (error) {
+      this.rollBack(undo);
+      throw error;
+    }
   }
 
   /** Runs `undo` newest first, after an append that ran handlers did not commit. */

@@ -3,8 +3,8 @@
  * @module
  */
 import pg from "pg";
-import { AllFrameError, isAllFrameError } from "../errors/allframe-error.ts";
-import { ConcurrencyError } from "./concurrency-error.ts";
+import { isAllFrameError } from "../errors/allframe-error.ts";
+import { encodeDrafts } from "./draft-encoding.ts";
 import type { ExpectedVersion, RecordedEvent, RecordedEventDraft } from "./event.ts";
 import { type EventRow, eventColumns, eventFromRow, type SnapshotRow, snapshotFromRow } from "./event-row.ts";
 import {
@@ -14,13 +14,13 @@ import {
   closedBackendError,
   type EventStoreBackend,
   type EventStoreStats,
-  encodeDrafts,
   encodeSnapshotState,
   endedTransactionError,
-  matchRetry,
   type Snapshot,
 } from "./event-store-backend.ts";
 import { type AppendRow, appendOutcome, appendStatement, isoTimestamps } from "./postgres-append.ts";
+import { APPEND_FUNCTIONS } from "./postgres-append-functions.ts";
+import { PostgresAppender } from "./postgres-appender.ts";
 import { pgFailure, transactionHandle } from "./postgres-failure.ts";
 import { applyPostgresMigrations, EVENT_STORE_MIGRATIONS } from "./postgres-migrations.ts";
 
@@ -32,6 +32,11 @@ export interface PostgresEventStoreBackendOptions {
   readonly pool?: pg.Pool;
   /** Connections in the backend's own pool; default 10. */
   readonly maxConnections?: number;
+  /**
+   * Append statements (without `inTransaction`) in flight at once; appends arriving meanwhile leave
+   * together as one batch (group commit, see `PostgresAppender`). Default: a fifth of the pool.
+   */
+  readonly maxConcurrentAppends?: number;
 }
 
 const COLUMNS = eventColumns(true);
@@ -40,11 +45,12 @@ const COLUMNS = eventColumns(true);
  * An `EventStoreBackend` in PostgreSQL ≥ 13. Tables `allframe_events`, `allframe_streams`,
  * `allframe_snapshots`, `allframe_checkpoints`, created by `migrate()` (see `postgres-migrations.ts`).
  *
- * Appends. One call of the `allframe_append` SQL function (see `postgres-migrations.ts`) does the
- * whole append: a per-stream advisory lock held to commit (so the version check and the insert are
- * atomic and writers to one stream queue instead of failing late), the idempotency and version
+ * Appends. One call of the `allframe_append` SQL function (see `postgres-append-functions.ts`) does
+ * the whole append: a per-stream advisory lock held to commit (so the version check and the insert
+ * are atomic and writers to one stream queue instead of failing late), the idempotency and version
  * checks, the insert. Without `inTransaction` that is one statement in its own transaction, one round
- * trip; with it: BEGIN, the call, the callback on the same connection, COMMIT. The unique constraints
+ * trip, and appends that overlap are sent together as one `allframe_append_batch` call (group commit,
+ * see `PostgresAppender`); with it: BEGIN, the call, the callback on the same connection, COMMIT. The unique constraints
  * on `(stream_id, version)` and `event_id` stay as the last guard and become a ConcurrencyError or the
  * idempotent-retry answer.
  *
@@ -64,9 +70,9 @@ const COLUMNS = eventColumns(true);
  * assigns the transaction id and the positions under one short session-level advisory lock, so across
  * appenders the two orders are the same. Then "transaction id < xmin" selects a prefix of the log in
  * position order, and `readAll(after + 1)` is gap-free with a single number as checkpoint. The cost:
- * appenders queue for the insert statement only (not for inline projections or the commit), and any
- * transaction left open on the server (even one that never touches the event store) holds `readAll`
- * back until it ends; set `idle_in_transaction_session_timeout`. Reads of one stream are not held back.
+ * appenders queue only to take a transaction id and reserve positions (not for the insert, inline
+ * projections or the commit), and any transaction left open on the server (even one that never
+ * touches the event store) holds `readAll` back until it ends; set `idle_in_transaction_session_timeout`. Reads of one stream are not held back.
  *
  * @throws AllFrameError `"unavailable"` when the server cannot be reached; see `EventStoreBackend`.
  * @example
@@ -78,6 +84,7 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
   readonly #pool: pg.Pool;
   readonly #ownsPool: boolean;
   readonly #transactions = new WeakMap<BackendTransaction, pg.PoolClient>();
+  readonly #appender: PostgresAppender;
   #closed = false;
 
   constructor(opts: PostgresEventStoreBackendOptions) {
@@ -85,11 +92,22 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
     this.#pool = opts.pool ?? new pg.Pool({ connectionString: opts.url, max: opts.maxConnections ?? 10 });
     // An idle connection that drops (server restart) must not crash the process; the next query reconnects.
     if (this.#ownsPool) this.#pool.on("error", () => undefined);
+    const connections = this.#pool.options.max ?? 10;
+    this.#appender = new PostgresAppender(
+      (sql, params) => this.#query(sql, params),
+      (streamId) => this.streamVersion(streamId),
+      opts.maxConcurrentAppends ?? Math.max(1, Math.floor(connections / 5)),
+    );
   }
 
-  /** Creates or updates the tables; idempotent, safe from many processes at once. */
+  /**
+   * Creates or updates the tables, and (re)creates the append functions; idempotent, safe from many
+   * processes at once.
+   */
   async migrate(): Promise<void> {
-    await this.#run(() => applyPostgresMigrations(this.#pool, "event-store", EVENT_STORE_MIGRATIONS));
+    await this.#run(() =>
+      applyPostgresMigrations(this.#pool, "event-store", EVENT_STORE_MIGRATIONS, APPEND_FUNCTIONS),
+    );
   }
 
   async append(
@@ -98,21 +116,10 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
     expected: ExpectedVersion,
     options: AppendOptions = {},
   ): Promise<RecordedEvent[]> {
+    if (options.inTransaction === undefined) return this.#appender.append(streamId, drafts, expected);
     const encoded = encodeDrafts(drafts);
     const recordedAt = isoTimestamps(encoded);
     const statement = appendStatement(streamId, expected, encoded, recordedAt);
-    const outcome = (rows: readonly AppendRow[]) =>
-      appendOutcome(rows, streamId, expected, encoded, recordedAt);
-    if (options.inTransaction === undefined) {
-      // One statement, one round trip, its own transaction. On an error pool.query drops the
-      // connection, which also frees any lock the statement held.
-      try {
-        const result = outcome(await this.#query<AppendRow>(statement));
-        return result === "stored" ? await this.#storedRetry(streamId, drafts) : result;
-      } catch (error) {
-        return await this.#afterUniqueViolation(error, streamId, drafts, expected);
-      }
-    }
     const client = await this.#run(() => this.#pool.connect());
     let discard = false;
     let callbackFailed = false;
@@ -120,16 +127,22 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
       await client.query("BEGIN");
       let result: RecordedEvent[] | "stored";
       try {
-        result = outcome((await client.query<AppendRow>(statement)).rows);
+        result = appendOutcome(
+          (await client.query<AppendRow>(statement)).rows,
+          streamId,
+          expected,
+          encoded,
+          recordedAt,
+        );
       } catch (error) {
         await client.query("ROLLBACK").catch(() => undefined);
         // Errors the function's handler did not see (a cancelled statement) may leave its lock held.
         discard = !isAllFrameError(error) && (error as { code?: unknown }).code !== "23505";
-        return await this.#afterUniqueViolation(error, streamId, drafts, expected);
+        return await this.#appender.afterUniqueViolation(error, streamId, drafts, expected);
       }
       if (result === "stored" || result.length === 0) {
         await client.query("ROLLBACK");
-        return result === "stored" ? await this.#storedRetry(streamId, drafts) : result;
+        return result === "stored" ? await this.#appender.storedRetry(streamId, drafts) : result;
       }
       const { tx, end } = transactionHandle("postgres", client, this.#transactions);
       try {
@@ -240,40 +253,6 @@ export class PostgresEventStoreBackend implements EventStoreBackend {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#ownsPool) await this.#pool.end();
-  }
-
-  /** The stored events when the batch is an exact retry of a stored one; else a conflict. */
-  async #storedRetry(streamId: string, drafts: readonly RecordedEventDraft[]): Promise<RecordedEvent[]> {
-    const stored = await this.#query<EventRow>(
-      `SELECT ${COLUMNS} FROM allframe_events WHERE event_id = ANY($1::text[])`,
-      [drafts.map((d) => d.id)],
-    );
-    const replay = matchRetry(streamId, drafts, stored.map(eventFromRow));
-    if (replay) return replay;
-    throw new AllFrameError(
-      "unavailable",
-      `stream "${streamId}": the stored events changed while appending; retry`,
-    );
-  }
-
-  /**
-   * Turns a lost race on a unique constraint into the port's answer: the winner's events (same
-   * batch), a conflict (same ids elsewhere), or a ConcurrencyError. Rethrows anything else.
-   */
-  async #afterUniqueViolation(
-    error: unknown,
-    streamId: string,
-    drafts: readonly RecordedEventDraft[],
-    expected: ExpectedVersion,
-  ): Promise<RecordedEvent[]> {
-    const constraint = (error as { constraint?: unknown }).constraint;
-    const cause = (error as { cause?: { constraint?: unknown } }).cause?.constraint;
-    const which = constraint ?? cause;
-    if (which === "allframe_events_event_id_key") return this.#storedRetry(streamId, drafts);
-    if (which === "allframe_events_stream_version_key") {
-      throw new ConcurrencyError(streamId, expected, await this.streamVersion(streamId));
-    }
-    throw pgFailure(error);
   }
 
   async #query<R extends pg.QueryResultRow>(

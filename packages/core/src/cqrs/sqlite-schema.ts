@@ -45,8 +45,6 @@ const COLUMNS = eventColumns(false);
 /** Every statement the SQLite backend prepares (and caches, per connection). */
 export const SQL = {
   lastPosition: "SELECT coalesce(max(position), 0) AS p FROM allframe_events",
-  insertEvent:
-    "INSERT INTO allframe_events (position, stream_id, version, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
   upsertStream:
     "INSERT INTO allframe_streams (stream_id, version) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version",
   streamVersion: "SELECT version FROM allframe_streams WHERE stream_id = ?",

@@ -25,5 +25,6 @@ export {
   ShutdownHooks,
   type ShutdownPhase,
 } from "./shutdown-hooks.ts";
+export { uuidV7, uuidV7Generator } from "./uuid-v7.ts";
 export { parseParams, parseQuery, readJson } from "./validation.ts";
 export { formatIssuePath, formatIssues, toErrorIssues } from "./zod-issues.ts";
