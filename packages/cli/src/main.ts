@@ -4,10 +4,6 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { devCommand } from "./commands/dev.ts";
-import { dlqCommand } from "./commands/dlq.ts";
-import { igniteCommand } from "./commands/ignite.ts";
-import { validateCommand } from "./commands/validate.ts";
 import { type CliIo, processIo, UsageError } from "./io.ts";
 
 export const VERSION = "0.1.0";
@@ -64,11 +60,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       io.out(HELP);
       return 0;
     }
-    if (command === "dlq") return await dlqCommand({ args: rest, url: values.url, json: values.json }, io);
+    if (command === "dlq") {
+      const { dlqCommand } = await import("./commands/dlq.ts");
+      return await dlqCommand({ args: rest, url: values.url, json: values.json }, io);
+    }
     if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
     switch (command) {
       case "ignite":
-        return await igniteCommand(
+        return await (await import("./commands/ignite.ts")).igniteCommand(
           {
             config: requireConfig(values.config, command),
             ...(values.out === undefined ? {} : { out: values.out }),
@@ -79,12 +78,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
           io,
         );
       case "validate":
-        return await validateCommand(
+        return await (await import("./commands/validate.ts")).validateCommand(
           { config: requireConfig(values.config, command), json: values.json },
           io,
         );
       case "dev":
-        return await devCommand(
+        return await (await import("./commands/dev.ts")).devCommand(
           {
             ...(values.dir === undefined ? {} : { dir: values.dir }),
             ...(values.only === undefined ? {} : { only: values.only.split(",").map((s) => s.trim()) }),

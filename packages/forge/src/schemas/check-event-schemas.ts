@@ -6,7 +6,11 @@
  * @module
  */
 
-import { type CompatibilityProblemCode, checkBackwardCompatible, type JSONSchema } from "@allframe/core";
+import {
+  type CompatibilityProblemCode,
+  checkBackwardCompatible,
+  type JSONSchema,
+} from "@allframe/core/schemas";
 import type { Diagnostic } from "../config/diagnostic.ts";
 import { type EventSchemaFile, readEventSchemaFolder } from "./event-schema-folder.ts";
 
