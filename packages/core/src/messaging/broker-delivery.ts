@@ -130,6 +130,42 @@ export interface BrokerDelivery {
 }
 
 /** Sleeps `ms`; the timer does not hold the process open. */
+/**
+ * Runs `send` until it resolves, backing off 100 ms, 200 ms, ... up to 1 s between tries: a broker
+ * publish resolves only once the broker stored the event, so a send cut off by a restart or a lost
+ * acknowledgement is tried again (adapters make retries safe by publishing with the event id).
+ * @throws AllFrameError `unavailable` with `failure` as message and the last error as cause, once
+ *   `deadline` (epoch ms) has passed or `closed()` is true.
+ */
+export async function retryUntilStored(
+  send: () => Promise<unknown>,
+  opts: { deadline: number; closed: () => boolean; failure: string; onError?: (cause: unknown) => void },
+): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await send();
+      return;
+    } catch (cause) {
+      opts.onError?.(cause);
+      if (Date.now() >= opts.deadline || opts.closed()) {
+        throw new AllFrameError("unavailable", opts.failure, { cause });
+      }
+      await sleep(Math.min(50 * 2 ** attempt, 1000));
+    }
+  }
+}
+
+/**
+ * The argument checks every broker adapter's `subscribe` makes.
+ * @throws AllFrameError `unavailable` on a closed bus; `validation` for a bad event type or an empty group.
+ */
+export function assertSubscribable(closed: boolean, type: string, group: string | undefined): void {
+  if (closed) throw new AllFrameError("unavailable", `event bus is closed; cannot subscribe to "${type}"`);
+  if (type !== "*") assertBrokerEventType(type);
+  if (group !== undefined && group.trim() === "")
+    throw new AllFrameError("validation", "a consumer group name must not be empty");
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
 
 /**

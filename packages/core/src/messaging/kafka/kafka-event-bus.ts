@@ -24,8 +24,10 @@ import { randomUUID } from "node:crypto";
 import { AllFrameError } from "../../errors/allframe-error.ts";
 import {
   assertBrokerEventType,
+  assertSubscribable,
   type BrokerBusOptions,
   DeliveryRunner,
+  retryUntilStored,
   shortHash,
   sleep,
 } from "../broker-delivery.ts";
@@ -185,25 +187,15 @@ export class KafkaEventBus implements EventBus {
     const { producer } = await within(this.#connection, this.#o.publishTimeoutMs, "Kafka");
     const deadline = Date.now() + this.#o.publishTimeoutMs;
     const message = { key: event.key ?? null, value, headers: eventAttributes(event, "ce_") };
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await producer.send({ topic: this.#topic, acks: -1, messages: [message] });
-        return;
-      } catch (cause) {
-        if (Date.now() >= deadline || this.#closed) {
-          throw new AllFrameError("unavailable", `Kafka did not store event ${event.id}`, { cause });
-        }
-        await sleep(Math.min(50 * 2 ** attempt, 1000));
-      }
-    }
+    await retryUntilStored(() => producer.send({ topic: this.#topic, acks: -1, messages: [message] }), {
+      deadline,
+      closed: () => this.#closed,
+      failure: `Kafka did not store event ${event.id}`,
+    });
   }
 
   subscribe(type: string, handler: EventHandler, opts: SubscribeOptions = {}): Subscription {
-    if (this.#closed)
-      throw new AllFrameError("unavailable", `event bus is closed; cannot subscribe to "${type}"`);
-    if (type !== "*") assertBrokerEventType(type);
-    if (opts.group !== undefined && opts.group.trim() === "")
-      throw new AllFrameError("validation", "a consumer group name must not be empty");
+    assertSubscribable(this.#closed, type, opts.group);
     const { group } = opts;
     const groupId =
       group === undefined

@@ -28,10 +28,12 @@ import type { MsgHdrs, NatsConnection } from "@nats-io/transport-node";
 import { AllFrameError } from "../../errors/allframe-error.ts";
 import {
   assertBrokerEventType,
+  assertSubscribable,
   type BrokerBusOptions,
   DeliveryRunner,
   type ResolvedBrokerOptions,
   resolveBrokerOptions,
+  retryUntilStored,
   shortHash,
   sleep,
 } from "../broker-delivery.ts";
@@ -159,29 +161,19 @@ export class NatsJetStreamEventBus implements EventBus {
     for (const [key, value] of Object.entries(event.headers ?? {})) {
       if (HEADER_KEY.test(key) && !/[\r\n]/.test(value)) h.set(key, value);
     }
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await js.publish(`${this.#o.namespace}.${event.type}`, payload, {
+    await retryUntilStored(
+      () =>
+        js.publish(`${this.#o.namespace}.${event.type}`, payload, {
           msgID: event.id,
           headers: h,
           timeout: Math.min(5000, Math.max(1, deadline - Date.now())),
-        });
-        return;
-      } catch (cause) {
-        if (Date.now() >= deadline || this.#closed) {
-          throw new AllFrameError("unavailable", `NATS did not store event ${event.id}`, { cause });
-        }
-        await sleep(Math.min(50 * 2 ** attempt, 1000));
-      }
-    }
+        }),
+      { deadline, closed: () => this.#closed, failure: `NATS did not store event ${event.id}` },
+    );
   }
 
   subscribe(type: string, handler: EventHandler, opts: SubscribeOptions = {}): Subscription {
-    if (this.#closed)
-      throw new AllFrameError("unavailable", `event bus is closed; cannot subscribe to "${type}"`);
-    if (type !== "*") assertBrokerEventType(type);
-    if (opts.group !== undefined && opts.group.trim() === "")
-      throw new AllFrameError("validation", "a consumer group name must not be empty");
+    assertSubscribable(this.#closed, type, opts.group);
     const sub: NatsSubscription = {
       runner: new DeliveryRunner(handler, opts.group, this.#o),
       held: new Set(),

@@ -20,8 +20,10 @@ import { randomUUID } from "node:crypto";
 import { AllFrameError } from "../../errors/allframe-error.ts";
 import {
   assertBrokerEventType,
+  assertSubscribable,
   type BrokerBusOptions,
   DeliveryRunner,
+  retryUntilStored,
   shortHash,
   sleep,
 } from "../broker-delivery.ts";
@@ -129,27 +131,19 @@ export class PubSubEventBus implements EventBus {
       ...(event.key === undefined ? {} : { orderingKey: event.key }),
     };
     const deadline = Date.now() + this.#o.publishTimeoutMs;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await topic.publishMessage(message);
-        return;
-      } catch (cause) {
-        // With ordering on, a failed publish pauses its key until resumed.
+    await retryUntilStored(() => topic.publishMessage(message), {
+      deadline,
+      closed: () => this.#closed,
+      failure: `Pub/Sub did not accept event ${event.id}`,
+      // With ordering on, a failed publish pauses its key until resumed.
+      onError: () => {
         if (event.key !== undefined) topic.resumePublishing(event.key);
-        if (Date.now() >= deadline || this.#closed) {
-          throw new AllFrameError("unavailable", `Pub/Sub did not accept event ${event.id}`, { cause });
-        }
-        await sleep(Math.min(50 * 2 ** attempt, 1000));
-      }
-    }
+      },
+    });
   }
 
   subscribe(type: string, handler: EventHandler, opts: SubscribeOptions = {}): Subscription {
-    if (this.#closed)
-      throw new AllFrameError("unavailable", `event bus is closed; cannot subscribe to "${type}"`);
-    if (type !== "*") assertBrokerEventType(type);
-    if (opts.group !== undefined && opts.group.trim() === "")
-      throw new AllFrameError("validation", "a consumer group name must not be empty");
+    assertSubscribable(this.#closed, type, opts.group);
     const sub: PubSubSub = {
       runner: new DeliveryRunner(handler, opts.group, this.#o),
       ephemeral: opts.group === undefined,

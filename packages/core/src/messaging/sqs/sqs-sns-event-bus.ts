@@ -23,8 +23,10 @@ import type { CreateQueueCommandOutput, GetQueueAttributesCommandOutput } from "
 import { AllFrameError } from "../../errors/allframe-error.ts";
 import {
   assertBrokerEventType,
+  assertSubscribable,
   type BrokerBusOptions,
   DeliveryRunner,
+  retryUntilStored,
   shortHash,
   sleep,
 } from "../broker-delivery.ts";
@@ -145,25 +147,15 @@ export class SqsSnsEventBus implements EventBus {
       ...(this.#fifo ? { MessageGroupId: event.key ?? event.id, MessageDeduplicationId: event.id } : {}),
     });
     const deadline = Date.now() + this.#o.publishTimeoutMs;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await sns.send(command);
-        return;
-      } catch (cause) {
-        if (Date.now() >= deadline || this.#closed) {
-          throw new AllFrameError("unavailable", `SNS did not accept event ${event.id}`, { cause });
-        }
-        await sleep(Math.min(50 * 2 ** attempt, 1000));
-      }
-    }
+    await retryUntilStored(() => sns.send(command), {
+      deadline,
+      closed: () => this.#closed,
+      failure: `SNS did not accept event ${event.id}`,
+    });
   }
 
   subscribe(type: string, handler: EventHandler, opts: SubscribeOptions = {}): Subscription {
-    if (this.#closed)
-      throw new AllFrameError("unavailable", `event bus is closed; cannot subscribe to "${type}"`);
-    if (type !== "*") assertBrokerEventType(type);
-    if (opts.group !== undefined && opts.group.trim() === "")
-      throw new AllFrameError("validation", "a consumer group name must not be empty");
+    assertSubscribable(this.#closed, type, opts.group);
     const sub: SqsSubscription = {
       runner: new DeliveryRunner(handler, opts.group, this.#o),
       stopped: false,
