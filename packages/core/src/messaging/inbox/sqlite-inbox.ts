@@ -3,13 +3,12 @@
  * microservices.io, "Pattern: Idempotent Consumer".
  * @module
  */
-import { mkdirSync, realpathSync } from "node:fs";
-import { dirname } from "node:path";
-import { DatabaseSync } from "node:sqlite";
-import { leaseSerialQueue, SerialQueue } from "../../cqrs/serial-queue.ts";
+import type { DatabaseSync } from "node:sqlite";
+import type { SerialQueue } from "../../cqrs/serial-queue.ts";
 import { AllFrameError } from "../../errors/allframe-error.ts";
 import { type Clock, systemClock } from "../../runtime/clock.ts";
 import { type SqlTransaction, sqliteFailure, withSqliteTransaction } from "../outbox/sql-transaction.ts";
+import { openSqliteFile, type SqliteFile } from "../outbox/sqlite-file.ts";
 import { assertInboxKey, INBOX_TABLE, type Inbox, type InboxResult } from "./inbox.ts";
 
 /** Idempotent DDL, run on open. */
@@ -44,37 +43,17 @@ export interface SqliteInboxOptions {
 export class SqliteInbox implements Inbox {
   readonly kind = "sqlite";
   readonly #db: DatabaseSync;
-  readonly #owned: boolean;
   readonly #queue: SerialQueue;
-  readonly #releaseQueue: () => void;
+  readonly #file: SqliteFile;
   readonly #clock: Clock;
   #closed = false;
 
   constructor(opts: SqliteInboxOptions) {
     this.#clock = opts.clock ?? systemClock;
-    const path = opts.path ?? opts.database?.location() ?? undefined;
-    try {
-      if (opts.database !== undefined) {
-        this.#db = opts.database;
-        this.#owned = false;
-      } else if (opts.path !== undefined && opts.path !== "") {
-        if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true });
-        this.#db = new DatabaseSync(opts.path, { timeout: opts.busyTimeoutMs ?? 5000 });
-        this.#owned = true;
-      } else {
-        throw new Error("give a path or an open database");
-      }
-      this.#db.exec("PRAGMA journal_mode = WAL");
-      this.#db.exec(SQLITE_INBOX_SCHEMA);
-    } catch (cause) {
-      throw new AllFrameError("configuration", `cannot open the SQLite inbox at ${path ?? "?"}`, { cause });
-    }
-    const lease =
-      path === undefined || path === null || path === ":memory:"
-        ? { queue: new SerialQueue(), release: () => {} }
-        : leaseSerialQueue(realpathSync(path));
-    this.#queue = lease.queue;
-    this.#releaseQueue = lease.release;
+    const file = openSqliteFile(opts, SQLITE_INBOX_SCHEMA, "inbox");
+    this.#db = file.db;
+    this.#queue = file.queue;
+    this.#file = file;
   }
 
   #assertOpen(): void {
@@ -123,7 +102,6 @@ export class SqliteInbox implements Inbox {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue.run(() => undefined);
-    this.#releaseQueue();
-    if (this.#owned) this.#db.close();
+    this.#file.close();
   }
 }

@@ -177,13 +177,50 @@ export function recordFromRow(row: MessageRow): OutboxRecord {
   };
 }
 
-/** Calls each listener, isolating their failures from the committing caller. */
-export function notifyAll(listeners: ReadonlySet<() => void>): void {
-  for (const listener of listeners) {
-    try {
-      listener();
-    } catch {
-      // A wake-up hint must never fail the business transaction that already committed.
+/**
+ * Tells `onCommit` listeners (the relay's wake-up) after a transaction that enqueued has committed,
+ * never after a rollback. A listener's failure never reaches the committing caller: the business
+ * transaction has already committed, and a wake-up is only a hint (the relay also polls).
+ */
+export class CommitNotifier {
+  readonly #listeners = new Set<() => void>();
+  readonly #enqueuedIn = new WeakSet<SqlTransaction>();
+
+  /** Records that `tx` enqueued messages. */
+  enqueued(tx: SqlTransaction): void {
+    this.#enqueuedIn.add(tx);
+  }
+
+  /** Runs `work` through the store's `runTransaction`, then notifies if it enqueued and committed. */
+  async transaction<R>(
+    runTransaction: (work: TransactionWork<R>) => Promise<R>,
+    work: TransactionWork<R>,
+  ): Promise<R> {
+    let enqueued = false;
+    const result = await runTransaction(async (tx) => {
+      const value = await work(tx);
+      enqueued = this.#enqueuedIn.has(tx);
+      return value;
+    });
+    if (enqueued) {
+      for (const listener of this.#listeners) {
+        try {
+          listener();
+        } catch {
+          // A wake-up hint must never fail the business transaction that already committed.
+        }
+      }
     }
+    return result;
+  }
+
+  /** Adds a listener; returns its removal. */
+  add(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  clear(): void {
+    this.#listeners.clear();
   }
 }

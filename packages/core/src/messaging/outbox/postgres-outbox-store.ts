@@ -13,11 +13,11 @@ import type { EventEnvelope } from "../event-envelope.ts";
 import {
   assertClaim,
   assertEngine,
+  CommitNotifier,
   describeError,
   encodeMessages,
   type FailureOutcome,
   type MessageRow,
-  notifyAll,
   OUTBOX_TABLES,
   type OutboxRecord,
   type OutboxStore,
@@ -131,8 +131,7 @@ export class PostgresOutboxStore implements OutboxStore {
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
   readonly #consumer: string;
-  readonly #listeners = new Set<() => void>();
-  readonly #enqueuedIn = new WeakSet<SqlTransaction>();
+  readonly #commits = new CommitNotifier();
   readonly #onPoolError = () => undefined;
   #ready: Promise<void> | undefined;
   #closed = false;
@@ -186,15 +185,8 @@ export class PostgresOutboxStore implements OutboxStore {
     }
   }
 
-  async transaction<R>(work: TransactionWork<R>): Promise<R> {
-    let enqueued = false;
-    const result = await this.#tx(async (tx) => {
-      const value = await work(tx);
-      enqueued = this.#enqueuedIn.has(tx);
-      return value;
-    });
-    if (enqueued) notifyAll(this.#listeners);
-    return result;
+  transaction<R>(work: TransactionWork<R>): Promise<R> {
+    return this.#commits.transaction((w) => this.#tx(w), work);
   }
 
   async enqueue(tx: SqlTransaction, messages: readonly EventEnvelope[]): Promise<void> {
@@ -226,7 +218,7 @@ export class PostgresOutboxStore implements OutboxStore {
         });
       throw postgresFailure("enqueue", error);
     }
-    this.#enqueuedIn.add(tx);
+    this.#commits.enqueued(tx);
   }
 
   async claim(batchSize: number, leaseMs: number, workerId: string): Promise<OutboxRecord[]> {
@@ -286,14 +278,13 @@ export class PostgresOutboxStore implements OutboxStore {
   }
 
   onCommit(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#commits.add(listener);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#listeners.clear();
+    this.#commits.clear();
     await this.#release();
   }
 }

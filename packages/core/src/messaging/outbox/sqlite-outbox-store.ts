@@ -4,21 +4,19 @@
  * microservices.io, "Pattern: Transactional outbox").
  * @module
  */
-import { mkdirSync, realpathSync } from "node:fs";
-import { dirname } from "node:path";
-import { DatabaseSync } from "node:sqlite";
-import { leaseSerialQueue, SerialQueue } from "../../cqrs/serial-queue.ts";
+import type { DatabaseSync } from "node:sqlite";
+import type { SerialQueue } from "../../cqrs/serial-queue.ts";
 import { AllFrameError } from "../../errors/allframe-error.ts";
 import { type Clock, type IdGenerator, systemClock, uuidGenerator } from "../../runtime/clock.ts";
 import type { EventEnvelope } from "../event-envelope.ts";
 import {
   assertClaim,
   assertEngine,
+  CommitNotifier,
   describeError,
   encodeMessages,
   type FailureOutcome,
   type MessageRow,
-  notifyAll,
   OUTBOX_TABLES,
   type OutboxRecord,
   type OutboxStore,
@@ -33,6 +31,7 @@ import {
   type TransactionWork,
   withSqliteTransaction,
 } from "./sql-transaction.ts";
+import { openSqliteFile, type SqliteFile } from "./sqlite-file.ts";
 
 const { messages: T, dead: D } = OUTBOX_TABLES;
 
@@ -120,14 +119,12 @@ export class SqliteOutboxStore implements OutboxStore {
   readonly maxAttempts: number;
   readonly deadLetters: SqlDeadLetterQueue;
   readonly #db: DatabaseSync;
-  readonly #owned: boolean;
   readonly #queue: SerialQueue;
-  readonly #releaseQueue: () => void;
+  readonly #file: SqliteFile;
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
   readonly #consumer: string;
-  readonly #listeners = new Set<() => void>();
-  readonly #enqueuedIn = new WeakSet<SqlTransaction>();
+  readonly #commits = new CommitNotifier();
   #closed = false;
 
   constructor(opts: SqliteOutboxStoreOptions) {
@@ -135,30 +132,10 @@ export class SqliteOutboxStore implements OutboxStore {
     this.#clock = opts.clock ?? systemClock;
     this.#ids = opts.ids ?? uuidGenerator;
     this.#consumer = opts.deadLetterConsumer ?? "outbox-relay";
-    const path = opts.path ?? opts.database?.location() ?? undefined;
-    try {
-      if (opts.database !== undefined) {
-        this.#db = opts.database;
-        this.#owned = false;
-      } else if (opts.path !== undefined && opts.path !== "") {
-        if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true });
-        this.#db = new DatabaseSync(opts.path, { timeout: opts.busyTimeoutMs ?? 5000 });
-        this.#owned = true;
-      } else {
-        throw new Error("give a path or an open database");
-      }
-      this.#db.exec("PRAGMA journal_mode = WAL");
-      this.#db.exec(SQLITE_OUTBOX_SCHEMA);
-    } catch (cause) {
-      throw new AllFrameError("configuration", `cannot open the SQLite outbox at ${path ?? "?"}`, { cause });
-    }
-    // One turn-taking queue per file per process, shared with the event store on the same file.
-    const lease =
-      path === undefined || path === null || path === ":memory:"
-        ? { queue: new SerialQueue(), release: () => {} }
-        : leaseSerialQueue(realpathSync(path));
-    this.#queue = lease.queue;
-    this.#releaseQueue = lease.release;
+    const file = openSqliteFile(opts, SQLITE_OUTBOX_SCHEMA, "outbox");
+    this.#db = file.db;
+    this.#queue = file.queue;
+    this.#file = file;
     this.deadLetters = new SqlDeadLetterQueue(
       (sql, params) => this.#tx((tx) => tx.query(numbered(sql), params)),
       isUniqueViolation,
@@ -178,15 +155,8 @@ export class SqliteOutboxStore implements OutboxStore {
     }
   }
 
-  async transaction<R>(work: TransactionWork<R>): Promise<R> {
-    let enqueued = false;
-    const result = await this.#tx(async (tx) => {
-      const value = await work(tx);
-      enqueued = this.#enqueuedIn.has(tx);
-      return value;
-    });
-    if (enqueued) notifyAll(this.#listeners);
-    return result;
+  transaction<R>(work: TransactionWork<R>): Promise<R> {
+    return this.#commits.transaction((w) => this.#tx(w), work);
   }
 
   async enqueue(tx: SqlTransaction, messages: readonly EventEnvelope[]): Promise<void> {
@@ -204,7 +174,7 @@ export class SqliteOutboxStore implements OutboxStore {
         });
       throw sqliteFailure("outbox enqueue", error);
     }
-    this.#enqueuedIn.add(tx);
+    this.#commits.enqueued(tx);
   }
 
   async claim(batchSize: number, leaseMs: number, workerId: string): Promise<OutboxRecord[]> {
@@ -270,17 +240,15 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   onCommit(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#commits.add(listener);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#listeners.clear();
+    this.#commits.clear();
     // Let writes already queued finish before the connection goes.
     await this.#queue.run(() => undefined);
-    this.#releaseQueue();
-    if (this.#owned) this.#db.close();
+    this.#file.close();
   }
 }
