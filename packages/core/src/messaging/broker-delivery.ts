@@ -166,6 +166,21 @@ export function assertSubscribable(closed: boolean, type: string, group: string 
     throw new AllFrameError("validation", "a consumer group name must not be empty");
 }
 
+/**
+ * Waits, at most `ms` milliseconds, for the subscriptions this bus is still setting up, so they see an
+ * event published right after them (as on the in-process bus). Returns at once when there are none, and
+ * clears its timer otherwise: publish is a hot path, and a pending timer per call costs CPU and memory.
+ */
+export async function settleSetups(setups: ReadonlySet<Promise<void>>, ms: number): Promise<void> {
+  if (setups.size === 0) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([Promise.allSettled(setups), timeout]);
+  clearTimeout(timer);
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
 
 /**

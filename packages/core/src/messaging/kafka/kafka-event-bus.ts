@@ -28,6 +28,7 @@ import {
   type BrokerBusOptions,
   DeliveryRunner,
   retryUntilStored,
+  settleSetups,
   shortHash,
   sleep,
 } from "../broker-delivery.ts";
@@ -183,7 +184,7 @@ export class KafkaEventBus implements EventBus {
   async publish(event: EventEnvelope): Promise<void> {
     const value = encodeEvent(event, this.#closed);
     assertBrokerEventType(event.type);
-    await Promise.race([Promise.allSettled(this.#setups), sleep(this.#o.publishTimeoutMs)]);
+    await settleSetups(this.#setups, this.#o.publishTimeoutMs);
     const { producer } = await within(this.#connection, this.#o.publishTimeoutMs, "Kafka");
     const deadline = Date.now() + this.#o.publishTimeoutMs;
     const message = { key: event.key ?? null, value, headers: eventAttributes(event, "ce_") };

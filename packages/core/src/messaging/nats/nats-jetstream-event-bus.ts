@@ -34,6 +34,7 @@ import {
   type ResolvedBrokerOptions,
   resolveBrokerOptions,
   retryUntilStored,
+  settleSetups,
   shortHash,
   sleep,
 } from "../broker-delivery.ts";
@@ -152,10 +153,8 @@ export class NatsJetStreamEventBus implements EventBus {
       throw new AllFrameError("validation", `event "${event.type}" cannot be serialised to JSON`, { cause });
     }
     const deadline = Date.now() + this.#o.publishTimeoutMs;
-    // Subscriptions made on this bus before publish see the event, as in-process. (Checked first:
-    // the race's timer would otherwise live for publishTimeoutMs after every publish.)
-    if (this.#setups.size > 0)
-      await Promise.race([Promise.allSettled(this.#setups), sleep(this.#o.publishTimeoutMs)]);
+    // Subscriptions made on this bus before publish see the event, as in-process.
+    await settleSetups(this.#setups, this.#o.publishTimeoutMs);
     const { js, headers } = await this.#connection;
     const h = headers();
     for (const [key, value] of Object.entries(event.headers ?? {})) {

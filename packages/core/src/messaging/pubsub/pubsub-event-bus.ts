@@ -24,6 +24,7 @@ import {
   type BrokerBusOptions,
   DeliveryRunner,
   retryUntilStored,
+  settleSetups,
   shortHash,
   sleep,
 } from "../broker-delivery.ts";
@@ -123,7 +124,7 @@ export class PubSubEventBus implements EventBus {
   async publish(event: EventEnvelope): Promise<void> {
     const data = Buffer.from(encodeEvent(event, this.#closed));
     assertBrokerEventType(event.type);
-    await Promise.race([Promise.allSettled(this.#setups), sleep(this.#o.publishTimeoutMs)]);
+    await settleSetups(this.#setups, this.#o.publishTimeoutMs);
     const { topic } = await within(this.#connection, this.#o.publishTimeoutMs, "Pub/Sub");
     const message = {
       data,

@@ -39,6 +39,7 @@ import {
   DeliveryRunner,
   type ResolvedBrokerOptions,
   resolveBrokerOptions,
+  settleSetups,
   sleep,
 } from "../broker-delivery.ts";
 import type { EventBus, EventHandler, SubscribeOptions, Subscription } from "../event-bus.ts";
@@ -166,7 +167,7 @@ export class RabbitMqEventBus implements EventBus {
       throw new AllFrameError("validation", `event "${event.type}" cannot be serialised to JSON`, { cause });
     }
     const deadline = Date.now() + this.#o.publishTimeoutMs;
-    await Promise.race([Promise.allSettled(this.#setups), sleep(this.#o.publishTimeoutMs)]);
+    await settleSetups(this.#setups, this.#o.publishTimeoutMs);
     const { publisher } = await this.#client;
     const envelope = {
       exchange: this.#o.namespace,

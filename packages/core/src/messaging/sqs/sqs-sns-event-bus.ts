@@ -27,6 +27,7 @@ import {
   type BrokerBusOptions,
   DeliveryRunner,
   retryUntilStored,
+  settleSetups,
   shortHash,
   sleep,
 } from "../broker-delivery.ts";
@@ -134,7 +135,7 @@ export class SqsSnsEventBus implements EventBus {
   async publish(event: EventEnvelope): Promise<void> {
     const body = encodeEvent(event, this.#closed);
     assertBrokerEventType(event.type);
-    await Promise.race([Promise.allSettled(this.#setups), sleep(this.#o.publishTimeoutMs)]);
+    await settleSetups(this.#setups, this.#o.publishTimeoutMs);
     const { sns, topicArn } = await within(this.#connection, this.#o.publishTimeoutMs, "SNS");
     const { PublishCommand } = await import("@aws-sdk/client-sns");
     const attributes = Object.entries(eventAttributes(event, "ce-", 10));
