@@ -25,6 +25,7 @@ export {
   ShutdownHooks,
   type ShutdownPhase,
 } from "./shutdown-hooks.ts";
+export { TaskGroup, type TaskGroupReport, type TaskHandle, type TaskState } from "./task-group.ts";
 export { uuidV7, uuidV7Generator } from "./uuid-v7.ts";
 export { parseParams, parseQuery, readJson } from "./validation.ts";
 export { formatIssuePath, formatIssues, toErrorIssues } from "./zod-issues.ts";
