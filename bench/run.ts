@@ -6,11 +6,13 @@
  */
 import type { BenchSuite } from "./suite.ts";
 import { eventStoreSuite } from "./suites/eventstore.ts";
+import { graphqlSuite } from "./suites/graphql.ts";
 import { igniteSuite } from "./suites/ignite.ts";
 import { messagingSuite } from "./suites/messaging.ts";
 
 const SUITES: Record<string, BenchSuite> = {
   eventstore: eventStoreSuite,
+  graphql: graphqlSuite,
   ignite: igniteSuite,
   messaging: messagingSuite,
 };

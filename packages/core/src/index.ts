@@ -324,6 +324,41 @@ export {
   WebSocketHub,
   type WebSocketHubOptions,
 } from "./realtime/index.ts";
+export {
+  attachGraphqlSubscriptions,
+  buildHandlerSchema,
+  buildSubgraphHandlerSchema,
+  createGraphqlEndpoint,
+  DEFAULT_DOCUMENT_CACHE_SIZE,
+  DocumentCache,
+  FEDERATION_SPEC_URL,
+  formatGraphqlError,
+  GraphQLJSON,
+  type GraphqlEndpoint,
+  type GraphqlEndpointOptions,
+  type GraphqlSubscriptions,
+  type GraphqlSubscriptionsOptions,
+  type HandlerSchemaOptions,
+} from "./router/graphql/index.ts";
+// router: one handler definition served over REST, GraphQL and gRPC
+export {
+  assertDistinctHandlers,
+  defineHandler,
+  type GraphqlBinding,
+  type GrpcBinding,
+  graphqlFieldName,
+  grpcMethodName,
+  type HandlerContext,
+  type HandlerDefinition,
+  type HttpMethod,
+  invokeHandler,
+  type Protocol,
+  parseHandlerInput,
+  type RestBinding,
+  type StreamHandler,
+  subscribeHandler,
+  type UnaryHandler,
+} from "./router/handler.ts";
 // runtime: service host, configuration, validation, clock and ids
 export {
   type Clock,
