@@ -7,12 +7,14 @@
 import type { BenchSuite } from "./suite.ts";
 import { eventStoreSuite } from "./suites/eventstore.ts";
 import { graphqlSuite } from "./suites/graphql.ts";
+import { grpcSuite } from "./suites/grpc.ts";
 import { igniteSuite } from "./suites/ignite.ts";
 import { messagingSuite } from "./suites/messaging.ts";
 
 const SUITES: Record<string, BenchSuite> = {
   eventstore: eventStoreSuite,
   graphql: graphqlSuite,
+  grpc: grpcSuite,
   ignite: igniteSuite,
   messaging: messagingSuite,
 };

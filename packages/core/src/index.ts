@@ -340,6 +340,22 @@ export {
   type GraphqlSubscriptionsOptions,
   type HandlerSchemaOptions,
 } from "./router/graphql/index.ts";
+export {
+  buildProtoFile,
+  buildProtoModel,
+  CODE_TRAILER,
+  createGrpcExplorer,
+  type ExplorerRoute,
+  type GrpcExplorer,
+  type GrpcExplorerOptions,
+  type GrpcServer,
+  type GrpcServerOptions,
+  ISSUES_TRAILER,
+  type ProtoModel,
+  type ProtoOptions,
+  protoFileName,
+  startGrpcServer,
+} from "./router/grpc/index.ts";
 // router: one handler definition served over REST, GraphQL and gRPC
 export {
   assertDistinctHandlers,

@@ -1,0 +1,208 @@
+/**
+ * The grpc-js method implementations behind every handler: decode the request into the handler's
+ * input, run it through `invokeHandler`/`subscribeHandler`, check the output against the output schema
+ * (the `.proto` was written from it), encode, and map failures with {@link grpcErrorStatus}.
+ * @module
+ */
+import type {
+  handleServerStreamingCall,
+  handleUnaryCall,
+  Metadata,
+  ServerUnaryCall,
+  ServerWritableStream,
+} from "@grpc/grpc-js";
+import { AllFrameError, isAllFrameError } from "../../errors/allframe-error.ts";
+import type { Logger } from "../../observability/logger.ts";
+import { formatIssues, toErrorIssues } from "../../runtime/zod-issues.ts";
+import {
+  type HandlerContext,
+  type HandlerDefinition,
+  invokeHandler,
+  type StreamHandler,
+  subscribeHandler,
+  type UnaryHandler,
+} from "../handler.ts";
+import { grpcErrorStatus } from "./grpc-status.ts";
+import type { MessageCodec } from "./message-codec.ts";
+import type { ProtoMethod } from "./proto-model.ts";
+
+/** The calls a server is answering, so shutdown can end streams and, at its deadline, everything. */
+export class InFlightCalls {
+  readonly #unary = new Set<AbortController>();
+  readonly #streams = new Set<AbortController>();
+
+  /** Registers a call; `finish()` unregisters it. */
+  open(streaming: boolean): { controller: AbortController; finish: () => void } {
+    const controller = new AbortController();
+    const set = streaming ? this.#streams : this.#unary;
+    set.add(controller);
+    return { controller, finish: () => set.delete(controller) };
+  }
+
+  /** Aborts the signal of every open server-streaming call. */
+  abortStreams(reason: unknown): void {
+    for (const controller of this.#streams) controller.abort(reason);
+  }
+
+  /** Aborts the signal of every open call. */
+  abortAll(reason: unknown): void {
+    this.abortStreams(reason);
+    for (const controller of this.#unary) controller.abort(reason);
+  }
+}
+
+/** What every method implementation needs. */
+export interface CallDeps {
+  readonly codec: MessageCodec;
+  readonly logger: Logger;
+  readonly calls: InFlightCalls;
+}
+
+/** Metadata as handler headers: first value per key; binary (`-bin`) values base64. */
+function headersOf(metadata: Metadata): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata.getMap())) {
+    headers[key] = typeof value === "string" ? value : value.toString("base64");
+  }
+  return headers;
+}
+
+function openCall(
+  call: ServerUnaryCall<unknown, object> | ServerWritableStream<unknown, object>,
+  streaming: boolean,
+  deps: CallDeps,
+) {
+  const { controller, finish } = deps.calls.open(streaming);
+  const cancel = () => controller.abort();
+  call.on("cancelled", cancel);
+  const ctx: HandlerContext = {
+    protocol: "grpc",
+    headers: headersOf(call.metadata),
+    signal: controller.signal,
+  };
+  return {
+    ctx,
+    finish: () => {
+      call.off("cancelled", cancel);
+      finish();
+    },
+  };
+}
+
+function inputOf(method: ProtoMethod, request: unknown, deps: CallDeps): unknown {
+  const decoded = deps.codec.decode(method.request, request);
+  return method.requestWrapped ? decoded.value : decoded;
+}
+
+function outputOf(method: ProtoMethod, handler: HandlerDefinition, output: unknown, deps: CallDeps): object {
+  const result = handler.output.safeParse(output);
+  if (!result.success) {
+    const issues = toErrorIssues(result.error.issues);
+    throw new AllFrameError(
+      "internal",
+      `handler "${handler.name}" returned output that does not match its output schema: ${formatIssues(issues)}`,
+      { issues },
+    );
+  }
+  return deps.codec.encode(method.response, method.responseWrapped ? { value: result.data } : result.data);
+}
+
+/**
+ * The grpc-js implementation of a unary handler.
+ * @param rpc the method path for logs, e.g. `/allframe.users.v1.UserService/GetUser`.
+ */
+export function unaryCall(
+  rpc: string,
+  method: ProtoMethod,
+  handler: UnaryHandler,
+  deps: CallDeps,
+): handleUnaryCall<unknown, object> {
+  return (call, callback) => {
+    const { ctx, finish } = openCall(call, false, deps);
+    const run = async () =>
+      outputOf(method, handler, await invokeHandler(handler, inputOf(method, call.request, deps), ctx), deps);
+    run().then(
+      (response) => {
+        finish();
+        callback(null, response);
+      },
+      (error: unknown) => {
+        finish();
+        callback(grpcErrorStatus(error, deps.logger, rpc));
+      },
+    );
+  };
+}
+
+const ABORTED = Symbol("aborted");
+
+function abortedPromise(signal: AbortSignal): Promise<typeof ABORTED> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve(ABORTED);
+    else signal.addEventListener("abort", () => resolve(ABORTED), { once: true });
+  });
+}
+
+function drained(
+  call: ServerWritableStream<unknown, object>,
+  aborted: Promise<typeof ABORTED>,
+): Promise<unknown> {
+  return Promise.race([new Promise((resolve) => call.once("drain", resolve)), aborted]);
+}
+
+/**
+ * Writes a handler's items until it ends or the call's signal aborts (client gone, or server stopping).
+ * `next()` races the abort, so a handler that ignores its signal cannot keep the call open.
+ */
+async function pump(
+  method: ProtoMethod,
+  handler: StreamHandler,
+  call: ServerWritableStream<unknown, object>,
+  ctx: HandlerContext,
+  deps: CallDeps,
+): Promise<void> {
+  const iterator = subscribeHandler(handler, inputOf(method, call.request, deps), ctx)[
+    Symbol.asyncIterator
+  ]();
+  const aborted = abortedPromise(ctx.signal);
+  try {
+    for (;;) {
+      const pending = iterator.next();
+      // Once aborted nobody awaits `pending`; a late failure of the handler must not go unhandled.
+      pending.catch(() => {});
+      const next = await Promise.race([pending, aborted]);
+      if (next === ABORTED || next.done === true) return;
+      if (!call.write(outputOf(method, handler, next.value, deps))) await drained(call, aborted);
+    }
+  } finally {
+    // Not awaited: a generator suspended in its own await finishes its `finally` when that settles.
+    iterator
+      .return?.()
+      .catch((error: unknown) => deps.logger.warn({ err: error }, "stream handler failed to close"));
+  }
+}
+
+/**
+ * The grpc-js implementation of a stream handler (server-streaming rpc). When the server stops, the
+ * stream ends with the stop reason's status (`UNAVAILABLE`), so clients know to reconnect.
+ * @param rpc the method path for logs, e.g. `/allframe.users.v1.UserService/WatchUsers`.
+ */
+export function streamCall(
+  rpc: string,
+  method: ProtoMethod,
+  handler: StreamHandler,
+  deps: CallDeps,
+): handleServerStreamingCall<unknown, object> {
+  return (call) => {
+    const { ctx, finish } = openCall(call, true, deps);
+    pump(method, handler, call, ctx, deps)
+      .then(() => {
+        const reason: unknown = ctx.signal.reason;
+        if (ctx.signal.aborted && isAllFrameError(reason))
+          call.emit("error", grpcErrorStatus(reason, undefined, rpc));
+        else call.end();
+      })
+      .catch((error: unknown) => call.emit("error", grpcErrorStatus(error, deps.logger, rpc)))
+      .finally(finish);
+  };
+}
