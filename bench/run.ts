@@ -10,6 +10,7 @@ import { graphqlSuite } from "./suites/graphql.ts";
 import { grpcSuite } from "./suites/grpc.ts";
 import { igniteSuite } from "./suites/ignite.ts";
 import { messagingSuite } from "./suites/messaging.ts";
+import { resilienceSuite } from "./suites/resilience.ts";
 
 const SUITES: Record<string, BenchSuite> = {
   eventstore: eventStoreSuite,
@@ -17,6 +18,7 @@ const SUITES: Record<string, BenchSuite> = {
   grpc: grpcSuite,
   ignite: igniteSuite,
   messaging: messagingSuite,
+  resilience: resilienceSuite,
 };
 
 const name = process.argv[2];
