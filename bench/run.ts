@@ -9,6 +9,7 @@ import { eventStoreSuite } from "./suites/eventstore.ts";
 import { graphqlSuite } from "./suites/graphql.ts";
 import { grpcSuite } from "./suites/grpc.ts";
 import { igniteSuite } from "./suites/ignite.ts";
+import { loggingSuite } from "./suites/logging.ts";
 import { messagingSuite } from "./suites/messaging.ts";
 import { resilienceSuite } from "./suites/resilience.ts";
 
@@ -17,6 +18,7 @@ const SUITES: Record<string, BenchSuite> = {
   graphql: graphqlSuite,
   grpc: grpcSuite,
   ignite: igniteSuite,
+  logging: loggingSuite,
   messaging: messagingSuite,
   resilience: resilienceSuite,
 };
