@@ -12,6 +12,7 @@ import { igniteSuite } from "./suites/ignite.ts";
 import { loggingSuite } from "./suites/logging.ts";
 import { messagingSuite } from "./suites/messaging.ts";
 import { resilienceSuite } from "./suites/resilience.ts";
+import { websocketSuite } from "./suites/websocket.ts";
 
 const SUITES: Record<string, BenchSuite> = {
   eventstore: eventStoreSuite,
@@ -21,6 +22,7 @@ const SUITES: Record<string, BenchSuite> = {
   logging: loggingSuite,
   messaging: messagingSuite,
   resilience: resilienceSuite,
+  websocket: websocketSuite,
 };
 
 const name = process.argv[2];

@@ -6,10 +6,11 @@
  */
 import { type IncomingMessage, type Server, STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
-import { WebSocket, WebSocketServer } from "ws";
+import { type RawData, WebSocket, WebSocketServer } from "ws";
 import { AllFrameError } from "../errors/allframe-error.ts";
 import { type Clock, type IdGenerator, systemClock, uuidGenerator } from "../runtime/clock.ts";
 import { MAX_SUBSCRIPTIONS, parseClientFrame, type ServerFrame } from "./frames.ts";
+import { SubscriptionIndex } from "./subscription-index.ts";
 
 /** A pino-compatible logger; only these three methods are used. */
 interface Logger {
@@ -42,13 +43,22 @@ export interface WebSocketHubOptions {
   readonly maxPayloadBytes?: number;
 }
 
+/** One open connection; its subscriptions live in the hub's `SubscriptionIndex`. */
 interface Client {
   readonly id: string;
   readonly ws: WebSocket;
   readonly userId: string;
-  readonly since: string;
-  readonly events: Set<string>;
+  /** Connected at, epoch milliseconds (a number, not an ISO string: 10,000 of them are held). */
+  readonly since: number;
   alive: boolean;
+}
+
+/** Listeners every socket shares; `this` is the socket that emitted. */
+interface SocketListeners {
+  pong(this: WebSocket): void;
+  close(this: WebSocket): void;
+  error(this: WebSocket, error: Error): void;
+  message(this: WebSocket, data: RawData, isBinary: boolean): void;
 }
 
 /** Milliseconds `close()` waits for a client's closing handshake before terminating it. */
@@ -77,7 +87,9 @@ export class WebSocketHub {
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
   readonly #wss: WebSocketServer;
-  readonly #clients = new Map<string, Client>();
+  readonly #clients = new Map<WebSocket, Client>();
+  readonly #subscriptions = new SubscriptionIndex<Client>(MAX_SUBSCRIPTIONS);
+  readonly #socketListeners: SocketListeners;
   #server: Server | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #closing = false;
@@ -105,6 +117,26 @@ export class WebSocketHub {
       clientTracking: false,
       maxPayload: opts.maxPayloadBytes ?? 65_536,
     });
+    // One set of listeners for all sockets, finding the client by socket, instead of four closures
+    // and their context per connection: ~270 bytes of heap less per connection (heap snapshots).
+    const hub = this;
+    this.#socketListeners = {
+      pong() {
+        const client = hub.#clients.get(this);
+        if (client) client.alive = true;
+      },
+      close() {
+        const client = hub.#clients.get(this);
+        if (client) hub.#forget(client);
+      },
+      error(error) {
+        hub.#logger?.warn({ err: error, connectionId: hub.#clients.get(this)?.id }, "websocket error");
+      },
+      message(data, isBinary) {
+        const client = hub.#clients.get(this);
+        if (client) send(this, hub.#apply(client, parseClientFrame(data, isBinary)));
+      },
+    };
   }
 
   /** Open connections counted against `maxConnections`. */
@@ -128,7 +160,8 @@ export class WebSocketHub {
 
   /**
    * Sends `{"type":"event","event":eventType,"payload":payload}` to every open connection subscribed to
-   * `eventType` or `"*"`. @returns how many connections it was sent to.
+   * `eventType` or `"*"`, once each; visits only those subscribers, not every connection.
+   * @returns how many connections it was sent to.
    * @throws AllFrameError `"validation"` when the payload cannot be encoded as JSON.
    */
   publish(eventType: string, payload: unknown): number {
@@ -139,9 +172,8 @@ export class WebSocketHub {
       throw new AllFrameError("validation", `payload of "${eventType}" cannot be encoded as JSON`, { cause });
     }
     let sent = 0;
-    for (const client of this.#clients.values()) {
+    for (const client of this.#subscriptions.matching(eventType)) {
       if (client.ws.readyState !== WebSocket.OPEN) continue;
-      if (!client.events.has(eventType) && !client.events.has("*")) continue;
       client.ws.send(frame);
       sent++;
     }
@@ -150,7 +182,7 @@ export class WebSocketHub {
 
   /** Connected users, by user id: how many connections each has and since when (ISO 8601, earliest). */
   presence(): { userId: string; connections: number; since: string }[] {
-    const users = new Map<string, { userId: string; connections: number; since: string }>();
+    const users = new Map<string, { userId: string; connections: number; since: number }>();
     for (const client of this.#clients.values()) {
       const user = users.get(client.userId);
       if (!user) users.set(client.userId, { userId: client.userId, connections: 1, since: client.since });
@@ -159,7 +191,9 @@ export class WebSocketHub {
         if (client.since < user.since) user.since = client.since;
       }
     }
-    return [...users.values()].sort((a, b) => a.userId.localeCompare(b.userId));
+    return [...users.values()]
+      .sort((a, b) => a.userId.localeCompare(b.userId))
+      .map((user) => ({ ...user, since: new Date(user.since).toISOString() }));
   }
 
   /**
@@ -208,45 +242,39 @@ export class WebSocketHub {
       this.#logger?.warn({ userId, max: this.#maxConnections }, "websocket refused: max connections reached");
       return;
     }
-    const client: Client = {
-      id: this.#ids(),
-      ws,
-      userId,
-      since: this.#clock.now().toISOString(),
-      events: new Set(),
-      alive: true,
-    };
-    this.#clients.set(client.id, client);
-    ws.on("pong", () => {
-      client.alive = true;
-    });
-    ws.on("close", () => this.#clients.delete(client.id));
-    ws.on("error", (error) => this.#logger?.warn({ err: error, connectionId: client.id }, "websocket error"));
-    ws.on("message", (data, isBinary) => this.#onMessage(client, parseClientFrame(data, isBinary)));
+    const client: Client = { id: this.#ids(), ws, userId, since: this.#clock.now().getTime(), alive: true };
+    this.#clients.set(ws, client);
+    const listeners = this.#socketListeners;
+    ws.on("pong", listeners.pong);
+    ws.on("close", listeners.close);
+    ws.on("error", listeners.error);
+    ws.on("message", listeners.message);
     send(ws, { type: "welcome", connectionId: client.id });
   }
 
-  #onMessage(client: Client, frame: ReturnType<typeof parseClientFrame>): void {
-    send(client.ws, this.#apply(client, frame));
+  /** Drops a closed or reaped connection and its subscriptions. */
+  #forget(client: Client): void {
+    this.#clients.delete(client.ws);
+    this.#subscriptions.remove(client);
   }
 
   /** Applies a client frame to the connection's subscriptions; returns the answer to send. */
   #apply(client: Client, frame: ReturnType<typeof parseClientFrame>): ServerFrame {
     if (typeof frame === "string") return { type: "error", message: frame };
     if (frame.type === "unsubscribe") {
-      for (const event of frame.events) client.events.delete(event);
-    } else if (new Set([...client.events, ...frame.events]).size > MAX_SUBSCRIPTIONS) {
-      return { type: "error", message: `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection` };
-    } else {
-      for (const event of frame.events) client.events.add(event);
+      return { type: "subscribed", events: this.#subscriptions.unsubscribe(client, frame.events) };
     }
-    return { type: "subscribed", events: [...client.events] };
+    const events = this.#subscriptions.subscribe(client, frame.events);
+    if (events === undefined) {
+      return { type: "error", message: `at most ${MAX_SUBSCRIPTIONS} subscriptions per connection` };
+    }
+    return { type: "subscribed", events };
   }
 
   #beat(): void {
     for (const client of this.#clients.values()) {
       if (!client.alive) {
-        this.#clients.delete(client.id);
+        this.#forget(client);
         client.ws.terminate();
         this.#logger?.info({ connectionId: client.id, userId: client.userId }, "websocket reaped: no pong");
         continue;
