@@ -12,6 +12,7 @@ import { igniteSuite } from "./suites/ignite.ts";
 import { loggingSuite } from "./suites/logging.ts";
 import { messagingSuite } from "./suites/messaging.ts";
 import { resilienceSuite } from "./suites/resilience.ts";
+import { routerSuite } from "./suites/router.ts";
 import { websocketSuite } from "./suites/websocket.ts";
 
 const SUITES: Record<string, BenchSuite> = {
@@ -22,6 +23,7 @@ const SUITES: Record<string, BenchSuite> = {
   logging: loggingSuite,
   messaging: messagingSuite,
   resilience: resilienceSuite,
+  router: routerSuite,
   websocket: websocketSuite,
 };
 

@@ -372,6 +372,7 @@ export {
   seededRandom,
   type TimeoutPolicy,
 } from "./resilience/index.ts";
+export { type ApiDocsOptions, mountApiDocs } from "./router/docs/api-docs.ts";
 export {
   attachGraphqlSubscriptions,
   buildHandlerSchema,
@@ -423,6 +424,21 @@ export {
   subscribeHandler,
   type UnaryHandler,
 } from "./router/handler.ts";
+export { ErrorBodySchema } from "./router/openapi/error-schema.ts";
+export {
+  buildOpenApiDocument,
+  type OpenApiDocument,
+  type OpenApiInfo,
+} from "./router/openapi/openapi-document.ts";
+export { openApiHandler } from "./router/openapi/openapi-route.ts";
+export {
+  createRestRouter,
+  DEFAULT_BODY_LIMIT_BYTES,
+  type MountMethod,
+  type NodeHandler,
+  type RestRouter,
+  type RestRouterOptions,
+} from "./router/rest/rest-router.ts";
 // runtime: service host, configuration, validation, clock and ids
 export {
   type Clock,
@@ -448,6 +464,7 @@ export {
   ReadinessChecks,
   raceDeadline,
   readJson,
+  type ServeOptions,
   type ServiceHost,
   type ServiceHostOptions,
   SHUTDOWN_PHASES,

@@ -32,35 +32,69 @@ function codeForStatus(status: number): ErrorCode {
   return code ?? (status < 500 ? "validation" : "internal");
 }
 
+/** A failure as HTTP: the status and the JSON body to send. */
+export interface HttpError {
+  status: number;
+  body: ErrorBody;
+}
+
 /**
- * Builds the response for a thrown value and logs what the client does not see.
+ * Maps a thrown value to a status and body, and logs what the client does not see. Every HTTP path
+ * of a service uses it (Hono routes, the REST router, mounted handlers), so all answer alike.
  * - `AllFrameError`: status from its mapping, body `{ error: err.toJSON() }`; code `internal` always
  *   answers "internal error" (its message may carry a converted unknown error's text).
- * - Hono `HTTPException` (e.g. from body-limit middleware): its status, code by status.
+ * - Hono `HTTPException` (e.g. from body-limit middleware, or the REST router's 413/415): its
+ *   status, code by status.
  * - anything else: 500 `{ error: { code: "internal", message: "internal error" } }`, logged with the stack.
+ * Every 5xx is logged at error with the request's method and path.
  */
-export function errorResponse(c: Context, error: unknown, logger: Logger): Response {
-  const request = { method: c.req.method, path: c.req.path };
+export function httpError(
+  error: unknown,
+  logger: Logger,
+  request: { readonly method: string; readonly path: string },
+): HttpError {
   if (isAllFrameError(error)) {
-    const status = error.mapping.http as ContentfulStatusCode;
+    const status = error.mapping.http;
     if (status >= 500) logger.error({ err: error, ...request }, `request failed: ${error.code}`);
-    const body = error.code === "internal" ? INTERNAL_ERROR_BODY : { error: error.toJSON() };
-    return c.json(body, status);
+    return { status, body: error.code === "internal" ? INTERNAL_ERROR_BODY : { error: error.toJSON() } };
   }
   if (error instanceof HTTPException) {
-    const status = error.status as ContentfulStatusCode;
+    const { status } = error;
     if (status >= 500) logger.error({ err: error, ...request }, "request failed");
-    return c.json(
-      { error: { code: codeForStatus(status), message: error.message || "request failed" } },
+    return {
       status,
-    );
+      body: { error: { code: codeForStatus(status), message: error.message || "request failed" } },
+    };
   }
   logger.error({ err: error, ...request }, "request failed with an unexpected error");
-  return c.json(INTERNAL_ERROR_BODY, 500);
+  return { status: 500, body: INTERNAL_ERROR_BODY };
+}
+
+/** The Hono response for a thrown value: {@link httpError} as `c.json(body, status)`. */
+export function errorResponse(c: Context, error: unknown, logger: Logger): Response {
+  const { status, body } = httpError(error, logger, { method: c.req.method, path: c.req.path });
+  return c.json(body, status as ContentfulStatusCode);
+}
+
+/** The body for a request no route matched: `no route GET /x` (status 404). */
+export function notFoundBody(method: string, path: string): ErrorBody {
+  return { error: { code: "not-found", message: `no route ${method} ${path}` } };
 }
 
 /** The 404 response for a request no route matched: `no route GET /x`. */
 export function notFoundResponse(c: Context): Response {
-  const body: ErrorBody = { error: { code: "not-found", message: `no route ${c.req.method} ${c.req.path}` } };
-  return c.json(body, 404);
+  return c.json(notFoundBody(c.req.method, c.req.path), 404);
+}
+
+/**
+ * The body for a known path asked with a method it does not serve (status 405, sent with an `Allow`
+ * header): code `not-found`, as no operation answers that method there.
+ */
+export function methodNotAllowedBody(method: string, path: string, allowed: readonly string[]): ErrorBody {
+  return {
+    error: {
+      code: "not-found",
+      message: `no route ${method} ${path}; ${path} answers ${allowed.join(", ")}`,
+    },
+  };
 }

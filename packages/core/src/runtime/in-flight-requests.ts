@@ -12,6 +12,7 @@ export class InFlightRequests {
   readonly #sockets = new Set<Socket>();
   #waiters: Array<() => void> = [];
   readonly #draining: () => boolean;
+  readonly #onResponseClose: () => void;
 
   /**
    * @param server the server to watch.
@@ -20,7 +21,14 @@ export class InFlightRequests {
    */
   constructor(server: Server, draining: () => boolean) {
     this.#draining = draining;
-    server.on("request", (_request, response: ServerResponse) => this.#track(server, response));
+    // One listener shared by every response (a response closes once): no wrapper per request,
+    // which `once` would allocate on the hottest path of the service.
+    this.#onResponseClose = () => {
+      this.#count -= 1;
+      if (this.#draining()) setImmediate(() => server.closeIdleConnections());
+      if (this.#count === 0) for (const wake of this.#waiters.splice(0)) wake();
+    };
+    server.on("request", (_request, response: ServerResponse) => this.#track(response));
     server.on("connection", (socket: Socket) => {
       this.#sockets.add(socket);
       socket.once("close", () => this.#sockets.delete(socket));
@@ -48,14 +56,10 @@ export class InFlightRequests {
     return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
-  #track(server: Server, response: ServerResponse): void {
+  #track(response: ServerResponse): void {
     this.#count += 1;
     // A request that arrives on a kept-alive connection during shutdown is served, then its connection closes.
     if (this.#draining()) response.setHeader("connection", "close");
-    response.once("close", () => {
-      this.#count -= 1;
-      if (this.#draining()) setImmediate(() => server.closeIdleConnections());
-      if (this.#count === 0) for (const wake of this.#waiters.splice(0)) wake();
-    });
+    response.on("close", this.#onResponseClose);
   }
 }

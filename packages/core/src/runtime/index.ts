@@ -13,6 +13,7 @@ export { type ReadinessCheck, ReadinessChecks } from "./readiness-checks.ts";
 export {
   createServiceHost,
   type ListeningAddress,
+  type ServeOptions,
   type ServiceHost,
   type ServiceHostOptions,
   type ShutdownReport,

@@ -153,7 +153,7 @@ describe("service host", () => {
         ["GET", "/users/42", 404, "info"],
         ["POST", "/orders", 400, "info"],
         ["POST", "/orders", 400, "info"],
-        ["POST", "/orders", 201, "info"],
+        ["POST", "/orders", 201, "debug"],
       ],
     );
     assert.ok(requestLines.every((e) => typeof e.durationMs === "number"));

@@ -1,20 +1,25 @@
 /**
- * The process every generated service runs in: a Hono app on Node's HTTP server with health and
- * readiness routes, JSON errors, request logging and graceful shutdown (DESIGN.md: "graceful
- * shutdown"; the stop order follows Kubernetes' termination sequence: not-ready, stop accepting,
- * drain, close).
+ * The process every generated service runs in: Node's HTTP server answering first from the REST
+ * router (find-my-way; handlers, docs and mounted pages) and then from a Hono app (health, readiness
+ * and the service's own routes), with JSON errors, request logging and graceful shutdown
+ * (DESIGN.md: "graceful shutdown"; the stop order follows Kubernetes' termination sequence:
+ * not-ready, stop accepting, drain, close).
  * @module
  */
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createAdaptorServer } from "@hono/node-server";
+import { getRequestListener } from "@hono/node-server";
 import { Hono } from "hono";
 import { AllFrameError } from "../errors/allframe-error.ts";
 import { createLogger, type Logger } from "../observability/logger.ts";
+import { mountApiDocs } from "../router/docs/api-docs.ts";
+import type { HandlerDefinition } from "../router/handler.ts";
+import { createRestRouter, type RestRouter } from "../router/rest/rest-router.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { errorResponse, notFoundResponse } from "./http-errors.ts";
+import { errorResponse, methodNotAllowedBody, notFoundResponse } from "./http-errors.ts";
 import { InFlightRequests } from "./in-flight-requests.ts";
 import { ReadinessChecks } from "./readiness-checks.ts";
+import { logRequest } from "./request-log.ts";
 import { raceDeadline, type ShutdownHook, ShutdownHooks, type ShutdownPhase } from "./shutdown-hooks.ts";
 
 export type { ShutdownPhase } from "./shutdown-hooks.ts";
@@ -37,6 +42,17 @@ export interface ServiceHostOptions {
   readinessCheckTimeoutMs?: number;
   /** Clock for `uptimeSeconds`; default the system clock. */
   clock?: Clock;
+  /** Largest JSON body the REST router accepts, in bytes; default 1 MiB. */
+  bodyLimitBytes?: number;
+}
+
+/** Options for {@link ServiceHost.serve}. */
+export interface ServeOptions {
+  /**
+   * Also serve `GET /openapi.json` (OpenAPI 3.1 of every served handler, titled with the service
+   * name and version) and `GET /docs` (the Scalar API reference, offline); default true.
+   */
+  docs?: boolean;
 }
 
 /** Where a started host listens. */
@@ -65,13 +81,30 @@ export interface ShutdownReport {
 export interface ServiceHost {
   readonly name: string;
   readonly version: string;
-  /** The Hono app; register routes on it. `/health` and `/ready` are taken. */
+  /**
+   * The Hono app; register routes on it. `/health` and `/ready` are taken. It answers whatever the
+   * {@link ServiceHost.router} does not (the router is asked first). Hono middleware registered here
+   * (`app.use`) does not run for router routes.
+   */
   readonly app: Hono;
+  /**
+   * The REST router: handlers (`serve`, `router.add`) and raw Node mounts (`router.mount`, e.g. a
+   * GraphQL endpoint). A method the router lacks on one of its paths is answered 405 with `Allow`,
+   * unless the Hono app serves it.
+   */
+  readonly router: RestRouter;
   readonly logger: Logger;
   /** Aborted (with an `unavailable` AllFrameError as reason) the moment `stop()` begins. */
   readonly shutdownSignal: AbortSignal;
   /** Node's HTTP server once `start()` resolved (e.g. to handle WebSocket upgrades); else undefined. */
   readonly httpServer: Server | undefined;
+  /**
+   * Serves handlers over REST (see `createRestRouter`) and, unless `docs: false`, their OpenAPI
+   * document and API reference (once; later calls add to the same document).
+   * @throws AllFrameError `configuration` when handlers collide or a route is taken.
+   * @example host.serve(userHandlers()); // POST /users, GET /users/:id, GET /docs, ...
+   */
+  serve(handlers: readonly HandlerDefinition[], opts?: ServeOptions): void;
   /**
    * Adds a check to `/ready`; throwing, rejecting or exceeding `readinessCheckTimeoutMs` counts as false.
    * @throws AllFrameError `configuration` when a check with this name exists.
@@ -111,6 +144,12 @@ export interface ServiceHost {
 /**
  * Creates a service host. Nothing listens until `start()`.
  *
+ * Request logging: one `"request"` line per request with method, path, status and durationMs, at
+ * debug for successes and probes, info for 4xx, error for 5xx (`runtime/request-log.ts`), so the
+ * default info level logs every failure but not the healthy traffic, which at info would cost a
+ * busy service more than its routing. Set `LOG_LEVEL=debug` to see every request. Failures with a
+ * 5xx status are also logged with their stack.
+ *
  * @throws AllFrameError `configuration` for an empty name, a port outside 0..65535 or a negative timeout.
  * @example
  * const host = createServiceHost({ name: "orders", port: config.PORT });
@@ -132,6 +171,7 @@ class NodeServiceHost implements ServiceHost {
   readonly version: string;
   readonly app = new Hono();
   readonly logger: Logger;
+  readonly router: RestRouter;
   readonly #host: string;
   readonly #port: number;
   readonly #shutdownTimeoutMs: number;
@@ -147,6 +187,7 @@ class NodeServiceHost implements ServiceHost {
   #stopping: Promise<ShutdownReport> | undefined;
   #requests: InFlightRequests | undefined;
   #signalsInstalled = false;
+  #docsMounted = false;
 
   constructor(opts: ServiceHostOptions) {
     requireOption(opts.name.trim() !== "", "service host name must not be empty");
@@ -164,6 +205,11 @@ class NodeServiceHost implements ServiceHost {
     this.#clock = opts.clock ?? systemClock;
     this.#createdAt = this.#clock.now().getTime();
     this.#checks = new ReadinessChecks(opts.readinessCheckTimeoutMs ?? 2000, this.logger);
+    this.router = createRestRouter([], {
+      logger: this.logger,
+      signal: this.#abort.signal,
+      ...(opts.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: opts.bodyLimitBytes }),
+    });
     this.#installRoutes();
   }
 
@@ -173,6 +219,13 @@ class NodeServiceHost implements ServiceHost {
 
   get httpServer(): Server | undefined {
     return this.#listening;
+  }
+
+  serve(handlers: readonly HandlerDefinition[], opts: ServeOptions = {}): void {
+    this.router.add(handlers);
+    if (opts.docs === false || this.#docsMounted) return;
+    mountApiDocs(this.router, { title: this.name, version: this.version });
+    this.#docsMounted = true;
   }
 
   addReadinessCheck(name: string, check: () => boolean | Promise<boolean>): void {
@@ -215,18 +268,16 @@ class NodeServiceHost implements ServiceHost {
         // Hono hands only Error instances to onError; anything else thrown lands here.
         c.res = errorResponse(c, error, logger);
       }
-      const entry = {
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
-      };
-      // Probes hit every few seconds; keep them out of the info stream.
-      if (c.req.path === "/health" || c.req.path === "/ready") logger.debug(entry, "request");
-      else logger.info(entry, "request");
+      logRequest(logger, c.req.method, c.req.path, c.res.status, started);
     });
     app.onError((error, c) => errorResponse(c, error, logger));
-    app.notFound((c) => notFoundResponse(c));
+    app.notFound((c) => {
+      const allowed = this.router.allowedMethods(c.req.path);
+      if (allowed.length === 0) return notFoundResponse(c);
+      return c.json(methodNotAllowedBody(c.req.method, c.req.path, allowed), 405, {
+        allow: allowed.join(", "),
+      });
+    });
     app.get("/health", (c) =>
       c.json({
         status: "ok",
@@ -259,7 +310,11 @@ class NodeServiceHost implements ServiceHost {
   }
 
   #listen(): Promise<ListeningAddress> {
-    const server = createAdaptorServer({ fetch: this.app.fetch, hostname: this.#host }) as Server;
+    const hono = getRequestListener(this.app.fetch, { hostname: this.#host });
+    const { router } = this;
+    const server = createServer((req, res) => {
+      if (!router.dispatch(req, res)) void hono(req, res);
+    });
     this.#requests = new InFlightRequests(server, () => this.#stopping !== undefined);
     this.#server = server;
     return new Promise((resolve, reject) => {

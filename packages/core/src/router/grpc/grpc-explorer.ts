@@ -11,20 +11,18 @@ import type protobuf from "protobufjs";
 import { AllFrameError, isAllFrameError } from "../../errors/allframe-error.ts";
 import { createLogger, type Logger } from "../../observability/logger.ts";
 import { type ErrorBody, INTERNAL_ERROR_BODY } from "../../runtime/http-errors.ts";
+import type { NodeHandler } from "../rest/rest-router.ts";
 import { EXPLORER_CSP, type ExplorerService, renderExplorerPage } from "./explorer-page.ts";
 import { type InvokeLimits, invokeMethod } from "./grpc-invoke.ts";
 import { loadProto } from "./load-proto.ts";
 import { exampleMessage } from "./proto-json.ts";
 import { reflectServices } from "./reflection-client.ts";
 
-/** A plain Node request handler, as the REST router mounts it. */
-export type NodeRequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-
 /** One route of the explorer. */
 export interface ExplorerRoute {
   readonly method: "GET" | "POST";
   readonly path: string;
-  readonly handler: NodeRequestHandler;
+  readonly handler: NodeHandler;
 }
 
 /** Options for {@link createGrpcExplorer}. */
@@ -192,7 +190,7 @@ export function createGrpcExplorer(options: GrpcExplorerOptions): GrpcExplorer {
     return discovery;
   };
 
-  const page: NodeRequestHandler = async (_req, res) => {
+  const page: NodeHandler = async (_req, res) => {
     const title = `gRPC explorer${options.package === undefined ? "" : ` · ${options.package}`}`;
     const invokePath = `${basePath}/invoke`;
     let html: string;
@@ -227,7 +225,7 @@ export function createGrpcExplorer(options: GrpcExplorerOptions): GrpcExplorer {
     res.end(html);
   };
 
-  const invoke: NodeRequestHandler = async (req, res) => {
+  const invoke: NodeHandler = async (req, res) => {
     try {
       const call = invocation(await readJson(req, options.maxBodyBytes ?? 1024 * 1024));
       const lists = (d: Discovery) =>

@@ -1,0 +1,90 @@
+/**
+ * `router` (issue 5, "one handler, three protocols"): a hello-world JSON route (`GET /hello` →
+ * `{"hello":"world"}`) served by raw `node:http`, Fastify, Hono on @hono/node-server and AllFrame
+ * (service host + one handler, docs mounted, default info logging), each in its own child process,
+ * driven by autocannon from this process with the same connections and duration. Goals: AllFrame
+ * at >= 95% of raw node:http and ahead of Hono.
+ *
+ * Two figures per server: requests/s, and requests per second of the server's own CPU time, which
+ * swings less when other processes take the cores. Each round measures every server back to back
+ * (order rotated), so its AllFrame/peer ratios compare servers under the same machine load; a
+ * ratio figure is the median of the rounds' ratios, a per-server figure the median of its rounds.
+ * About 75 s.
+ * @module
+ */
+import { type BenchSuite, median, round2 } from "../suite.ts";
+import { type LoadResult, measure, startAllFrameServer, startPeerServer } from "./router/load.ts";
+import type { ServerProcess } from "./router/server-process.ts";
+
+const SERVERS = ["node", "fastify", "hono", "allframe"] as const;
+type ServerName = (typeof SERVERS)[number];
+const CONNECTIONS = 50;
+const WARMUP_SECONDS = 2;
+const ROUND_SECONDS = 2.5;
+const ROUNDS = 6;
+
+function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+function start(name: ServerName): Promise<ServerProcess> {
+  return name === "allframe"
+    ? startAllFrameServer(new URL("./router/hello-setup.ts", import.meta.url))
+    : startPeerServer(name);
+}
+
+export const routerSuite: BenchSuite = {
+  async run() {
+    const servers = new Map<ServerName, ServerProcess>();
+    const samples = new Map<ServerName, LoadResult[]>(SERVERS.map((name) => [name, []]));
+    try {
+      for (const name of SERVERS) servers.set(name, await start(name));
+      const server = (name: ServerName) => servers.get(name) as ServerProcess;
+      say(
+        `router: GET /hello, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up, ${ROUNDS} rounds of ${ROUND_SECONDS} s`,
+      );
+      for (const name of SERVERS) {
+        await measure(server(name), "/hello", { connections: CONNECTIONS, durationSeconds: WARMUP_SECONDS });
+      }
+      for (let round = 0; round < ROUNDS; round++) {
+        const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length] as ServerName);
+        for (const name of order) {
+          const result = await measure(server(name), "/hello", {
+            connections: CONNECTIONS,
+            durationSeconds: ROUND_SECONDS,
+          });
+          samples.get(name)?.push(result);
+          say(
+            `  round ${round + 1} ${name}: ${result.requestsPerSecond.toFixed(0)} req/s, ${result.requestsPerCpuSecond.toFixed(0)} req per CPU s`,
+          );
+        }
+      }
+    } finally {
+      await Promise.all([...servers.values()].map((server) => server.stop()));
+    }
+    const of = (name: ServerName) => samples.get(name) ?? [];
+    const rps = (name: ServerName) => median(of(name).map((r) => r.requestsPerSecond));
+    const perCpu = (name: ServerName) => median(of(name).map((r) => r.requestsPerCpuSecond));
+    const pairedRatio = (peer: ServerName, field: keyof LoadResult) =>
+      median(of("allframe").map((r, round) => r[field] / (of(peer)[round]?.[field] ?? Number.NaN)));
+    const figures: Record<string, number> = {};
+    const units: Record<string, string> = {};
+    const put = (name: string, value: number, unit: string) => {
+      figures[name] = round2(value);
+      units[name] = unit;
+    };
+    for (const name of SERVERS) {
+      put(`${name}_rps`, rps(name), "requests/s");
+      put(`${name}_requests_per_cpu_s`, perCpu(name), "requests/CPU-s");
+    }
+    for (const peer of ["node", "hono", "fastify"] as const) {
+      put(`allframe_vs_${peer}_ratio`, pairedRatio(peer, "requestsPerSecond"), "ratio");
+      put(`allframe_vs_${peer}_cpu_ratio`, pairedRatio(peer, "requestsPerCpuSecond"), "ratio");
+    }
+    put("connections", CONNECTIONS, "connections");
+    put("round_seconds", ROUND_SECONDS, "s");
+    say(`  median req/s: ${SERVERS.map((name) => `${name} ${rps(name).toFixed(0)}`).join(", ")}`);
+    say(`  median req per CPU s: ${SERVERS.map((name) => `${name} ${perCpu(name).toFixed(0)}`).join(", ")}`);
+    return { figures, units };
+  },
+};

@@ -1,0 +1,89 @@
+/**
+ * Runs one HTTP server per child process (Node 24: `process.execPath`), so each server has its own
+ * event loop and heap and the load generator in the bench process never shares a thread with it.
+ * The child reports its port over IPC once listening.
+ * @module
+ */
+import { type ChildProcess, fork } from "node:child_process";
+
+/** A server running in a child process. */
+export interface ServerProcess {
+  /** e.g. `http://127.0.0.1:43127`. */
+  readonly url: string;
+  /** CPU time (user + system) the child used so far, in seconds. */
+  cpuSeconds(): Promise<number>;
+  /** Kills the child (SIGTERM) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+/** What a child sends once listening. */
+export interface ListeningMessage {
+  readonly port: number;
+}
+
+/** What a child answers to `"cpu"`: its `process.cpuUsage()` user + system, in microseconds. */
+export interface CpuMessage {
+  readonly cpuMicros: number;
+}
+
+function askCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once("message", (message: CpuMessage) => resolve(message.cpuMicros / 1e6));
+    child.send("cpu");
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+/**
+ * Starts `script` (a `.ts` file run by Node's type stripping) with `args` in a child process and
+ * resolves once it sent `{ port }` over IPC; its stdout is discarded (request logs would otherwise
+ * be paid for by the pipe), stderr is inherited.
+ * @throws Error naming the script when the child exits or takes over 20 s before listening.
+ */
+export function startServerProcess(script: URL, args: readonly string[]): Promise<ServerProcess> {
+  const child = fork(script, [...args], {
+    execPath: process.execPath,
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`${script.pathname} did not listen within 20 s`)), 20_000);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      reject(error);
+    };
+    child.once("exit", (code) =>
+      fail(new Error(`${script.pathname} ${args.join(" ")} exited (${code}) before listening`)),
+    );
+    child.once("message", (message: ListeningMessage) => {
+      clearTimeout(timer);
+      child.removeAllListeners("exit");
+      resolve({
+        url: `http://127.0.0.1:${message.port}`,
+        cpuSeconds: () => askCpu(child),
+        stop: async () => {
+          child.kill("SIGTERM");
+          await exited(child);
+        },
+      });
+    });
+  });
+}
+
+/**
+ * In a child: tells the parent the server listens on `port`, then answers its CPU questions. The
+ * IPC channel is unreferenced so it does not keep the child alive once its server closed.
+ */
+export function reportListening(port: number): void {
+  process.channel?.unref();
+  process.on("message", () => {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpuMicros: user + system } satisfies CpuMessage);
+  });
+  process.send?.({ port } satisfies ListeningMessage);
+}
