@@ -464,6 +464,7 @@ export {
   ReadinessChecks,
   raceDeadline,
   readJson,
+  routePatternOf,
   type ServeOptions,
   type ServiceHost,
   type ServiceHostOptions,
@@ -473,6 +474,7 @@ export {
   type ShutdownPhase,
   type ShutdownReport,
   sequentialIds,
+  setRoutePattern,
   systemClock,
   TaskGroup,
   type TaskGroupReport,
@@ -585,6 +587,22 @@ export {
   type VaultSecretsOptions,
   zSensitive,
 } from "./security/index.ts";
+// service: the runtime a generated service is built from, and its protocols
+export {
+  type ComplianceProfile,
+  createServiceRuntime,
+  type HttpInstrumentationOptions,
+  instrumentHttp,
+  type ObservabilityProfile,
+  profileTracingDefaults,
+  type SecurityProfile,
+  type ServedProtocols,
+  type ServeProtocolsOptions,
+  type ServiceProfile,
+  type ServiceRuntime,
+  type ServiceRuntimeOptions,
+  serveProtocols,
+} from "./service/index.ts";
 // streaming: tumbling windows with watermarks
 export {
   TumblingWindowAggregator,

@@ -10,6 +10,7 @@ export {
 export { type EnvIssue, envBoolean, envInteger, envPort, loadEnvConfig } from "./env-config.ts";
 export { type ErrorBody, errorResponse, INTERNAL_ERROR_BODY, notFoundResponse } from "./http-errors.ts";
 export { type ReadinessCheck, ReadinessChecks } from "./readiness-checks.ts";
+export { routePatternOf, setRoutePattern } from "./route-pattern.ts";
 export {
   createServiceHost,
   type ListeningAddress,

@@ -6,9 +6,9 @@
  * not-ready, stop accepting, drain, close).
  * @module
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type RequestListener, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { getRequestListener } from "@hono/node-server";
+import { getRequestListener, type HttpBindings } from "@hono/node-server";
 import { Hono } from "hono";
 import { AllFrameError } from "../errors/allframe-error.ts";
 import { createLogger, type Logger } from "../observability/logger.ts";
@@ -20,6 +20,7 @@ import { errorResponse, methodNotAllowedBody, notFoundResponse } from "./http-er
 import { InFlightRequests } from "./in-flight-requests.ts";
 import { ReadinessChecks } from "./readiness-checks.ts";
 import { logRequest } from "./request-log.ts";
+import { setRoutePattern } from "./route-pattern.ts";
 import { raceDeadline, type ShutdownHook, ShutdownHooks, type ShutdownPhase } from "./shutdown-hooks.ts";
 
 export type { ShutdownPhase } from "./shutdown-hooks.ts";
@@ -44,6 +45,11 @@ export interface ServiceHostOptions {
   clock?: Clock;
   /** Largest JSON body the REST router accepts, in bytes; default 1 MiB. */
   bodyLimitBytes?: number;
+  /**
+   * Wraps the HTTP request listener (router, then Hono) once at `start()`, e.g. with tracing and
+   * metrics (`instrumentHttp`). The route a response answered is `routePatternOf(res)` once it finished.
+   */
+  instrumentRequests?: (listener: RequestListener) => RequestListener;
 }
 
 /** Options for {@link ServiceHost.serve}. */
@@ -180,6 +186,7 @@ class NodeServiceHost implements ServiceHost {
   readonly #abort = new AbortController();
   readonly #checks: ReadinessChecks;
   readonly #hooks = new ShutdownHooks();
+  readonly #instrument: ((listener: RequestListener) => RequestListener) | undefined;
   readonly #startHooks: Array<{ name: string; fn: () => void | Promise<void> }> = [];
   #server: Server | undefined;
   #listening: Server | undefined;
@@ -203,6 +210,7 @@ class NodeServiceHost implements ServiceHost {
     this.#host = opts.host ?? process.env.HOST ?? "127.0.0.1";
     this.logger = opts.logger ?? createLogger({ service: opts.name });
     this.#clock = opts.clock ?? systemClock;
+    this.#instrument = opts.instrumentRequests;
     this.#createdAt = this.#clock.now().getTime();
     this.#checks = new ReadinessChecks(opts.readinessCheckTimeoutMs ?? 2000, this.logger);
     this.router = createRestRouter([], {
@@ -268,6 +276,8 @@ class NodeServiceHost implements ServiceHost {
         // Hono hands only Error instances to onError; anything else thrown lands here.
         c.res = errorResponse(c, error, logger);
       }
+      const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+      if (outgoing !== undefined && c.res.status !== 404) setRoutePattern(outgoing, c.req.routePath);
       logRequest(logger, c.req.method, c.req.path, c.res.status, started);
     });
     app.onError((error, c) => errorResponse(c, error, logger));
@@ -312,9 +322,10 @@ class NodeServiceHost implements ServiceHost {
   #listen(): Promise<ListeningAddress> {
     const hono = getRequestListener(this.app.fetch, { hostname: this.#host });
     const { router } = this;
-    const server = createServer((req, res) => {
+    const listener: RequestListener = (req, res) => {
       if (!router.dispatch(req, res)) void hono(req, res);
-    });
+    };
+    const server = createServer(this.#instrument?.(listener) ?? listener);
     this.#requests = new InFlightRequests(server, () => this.#stopping !== undefined);
     this.#server = server;
     return new Promise((resolve, reject) => {

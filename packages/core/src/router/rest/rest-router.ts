@@ -11,6 +11,7 @@ import { AllFrameError } from "../../errors/allframe-error.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { methodNotAllowedBody, notFoundBody } from "../../runtime/http-errors.ts";
 import { logRequest } from "../../runtime/request-log.ts";
+import { setRoutePattern } from "../../runtime/route-pattern.ts";
 import { assertDistinctHandlers, type HandlerDefinition, type HttpMethod } from "../handler.ts";
 import { type Route, type RouteEnv, streamRoute, unaryRoute } from "./handler-route.ts";
 import { pathOf, sendError, sendJson } from "./json-response.ts";
@@ -147,8 +148,12 @@ class FindMyWayRestRouter implements RestRouter {
     if (!path.startsWith("/")) {
       throw new AllFrameError("configuration", `${owner}: path "${path}" must start with "/"`);
     }
+    const tagged: Route = (req, res, params, store, query) => {
+      setRoutePattern(res, path);
+      route(req, res, params, store, query);
+    };
     try {
-      this.#routes.on([...methods], path, route);
+      this.#routes.on([...methods], path, tagged);
     } catch (cause) {
       throw new AllFrameError(
         "configuration",
