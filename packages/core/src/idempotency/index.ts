@@ -15,6 +15,7 @@ export {
   type IdempotencyStoreKind,
   type StoredResponse,
 } from "./idempotency-store.ts";
+export { type IdempotentHandlerOptions, idempotentHandlers } from "./idempotent-handler.ts";
 export { MemoryIdempotencyStore, type MemoryIdempotencyStoreOptions } from "./memory-idempotency-store.ts";
 export {
   IDEMPOTENCY_STORE_ENV,
