@@ -1,9 +1,10 @@
 /**
  * `messaging` (issue 4, "Performance"): the transactional outbox from PostgreSQL (fsync and
- * synchronous_commit on) to NATS JetStream on loopback, end to end: once flat out (events/s) and
- * once at a fixed offered load (commit-to-delivery p50/p99); the in-process bus (messages/s, one
- * publisher, one subscriber); and what `idempotencyMiddleware` adds to a Hono request. Anchors from
- * the issue: open-outbox 14,500 events/s (12 workers, M1), nestarc ~2,600 events/s per poller.
+ * synchronous_commit on) to NATS JetStream on loopback, end to end: once flat out (events/s), once
+ * with the outbox filled first (the relays' own drain rate, events/s) and once at a fixed offered
+ * load (commit-to-delivery p50/p99); the in-process bus (messages/s, one publisher, one
+ * subscriber); and what `idempotencyMiddleware` adds to a Hono request. Anchors from the issue:
+ * open-outbox 14,500 events/s (12 workers, M1), nestarc ~2,600 events/s per poller.
  * Every workload is bounded in count and time; the suite takes about a minute on 2 cores.
  * @module
  */
@@ -47,6 +48,11 @@ export const messagingSuite: BenchSuite = {
       say(
         `  flat out: ${flat.perSecond.toFixed(0)} events/s, ${flat.commitsPerSecond.toFixed(0)} commits/s, p50 ${flat.p50Ms.toFixed(1)} ms, p99 ${flat.p99Ms.toFixed(1)} ms, ${flat.duplicates} duplicates`,
       );
+      const drain = await runOutbox(await postgres.createDatabase("outbox"), nats.url, "BENCH_DRAIN", {
+        ...OUTBOX,
+        prefill: true,
+      });
+      say(`  relays alone, outbox prefilled: ${drain.perSecond.toFixed(0)} events/s`);
       const paced = await runOutbox(await postgres.createDatabase("outbox"), nats.url, "BENCH_PACED", {
         ...OUTBOX,
         events: PACED_RATE * 6,
@@ -60,6 +66,7 @@ export const messagingSuite: BenchSuite = {
       put("outbox_vs_open_outbox_14500", flat.perSecond / 14_500, "ratio");
       put("outbox_vs_nestarc_2600_per_poller", flat.perSecond / OUTBOX.relays / 2_600, "ratio");
       put("outbox_commits_per_s", flat.commitsPerSecond, "transactions/s");
+      put("outbox_relay_drain_events_per_s", drain.perSecond, "events/s");
       put("outbox_flat_out_p50_ms", flat.p50Ms, "ms");
       put("outbox_flat_out_p99_ms", flat.p99Ms, "ms");
       put("outbox_paced_rate", PACED_RATE, "events/s");
@@ -67,7 +74,7 @@ export const messagingSuite: BenchSuite = {
       put("outbox_commit_to_delivery_p99_ms", paced.p99Ms, "ms");
       put("outbox_relays", OUTBOX.relays, "workers");
       put("outbox_events_per_tx", OUTBOX.eventsPerTx, "events");
-      put("outbox_duplicates", flat.duplicates + paced.duplicates, "deliveries");
+      put("outbox_duplicates", flat.duplicates + drain.duplicates + paced.duplicates, "deliveries");
     } finally {
       await nats.stop();
       await postgres.stop();

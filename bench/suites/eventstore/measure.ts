@@ -19,17 +19,21 @@ export interface Throughput {
 }
 
 /**
- * Runs `op(i)` sequentially for i = 0, 1, ... within `bounds`; `op` resolves with how many items it
- * handled (events appended or read).
+ * Runs `op(i)` sequentially for i = 0, 1, ... within `bounds`; `itemsOf` tells from each answer how
+ * many items it handled (events appended or read). `op` hands back the store's own promise, so the
+ * loop adds one await per operation and nothing else.
  */
-export async function sequential(bounds: Bounds, op: (i: number) => Promise<number>): Promise<Throughput> {
+export async function sequential<T>(
+  bounds: Bounds,
+  op: (i: number) => Promise<T>,
+  itemsOf: (answer: T) => number,
+): Promise<Throughput> {
   let items = 0;
   let i = 0;
   const start = performance.now();
   let now = start;
   while (i < bounds.count) {
-    const handled = await op(i++);
-    items += handled;
+    items += itemsOf(await op(i++));
     // Reading the clock costs more than a memory append, so look at it every 256 operations.
     if ((i & 255) === 0 || i === bounds.count) {
       now = performance.now();

@@ -17,6 +17,9 @@ const say = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
+const one = (): number => 1;
+const itself = (n: number): number => n;
+
 /** `n` fresh events. */
 function batch(n: number, from = 0): BenchEvent[] {
   return Array.from({ length: n }, (_, i) => benchEvent(from + i));
@@ -42,31 +45,31 @@ function reportLatency(store: BenchStore, what: string, l: Latencies): Latencies
  * on other streams first, so the JIT has settled.
  */
 export async function appendOneByOne(store: BenchStore, bounds: Bounds, warmup: number): Promise<Throughput> {
-  await sequential({ count: warmup, budgetMs: bounds.budgetMs }, async (i) => {
-    await store.append(`warm-${i % 100}`, [benchEvent(i)]);
-    return 1;
-  });
-  const t = await sequential(bounds, async (i) => {
-    await store.append(`order-${i % 100}`, [benchEvent(i)]);
-    return 1;
-  });
+  await sequential(
+    { count: warmup, budgetMs: bounds.budgetMs },
+    (i) => store.append(`warm-${i % 100}`, [benchEvent(i)]),
+    one,
+  );
+  const t = await sequential(bounds, (i) => store.append(`order-${i % 100}`, [benchEvent(i)]), one);
   return report(store, "append 1 event per call", t);
 }
 
 /** Reads one stream of `size` events from start to end, again and again. */
 export async function readWhole(store: BenchStore, size: number, bounds: Bounds): Promise<Throughput> {
   for (let n = 0; n < size; n += 1000) await store.append("read-me", batch(Math.min(1000, size - n), n));
-  await sequential({ count: 3, budgetMs: bounds.budgetMs }, () => store.read("read-me"));
-  return report(store, `read a ${size}-event stream`, await sequential(bounds, () => store.read("read-me")));
+  const read = () => store.read("read-me");
+  await sequential({ count: 3, budgetMs: bounds.budgetMs }, read, itself);
+  return report(store, `read a ${size}-event stream`, await sequential(bounds, read, itself));
 }
 
 /** Batches of `size` events, each into a new stream (expected: no stream). */
 export async function appendBatches(store: BenchStore, size: number, bounds: Bounds): Promise<Throughput> {
   await store.append("warm-batch", batch(size), 0);
-  const t = await sequential(bounds, async (i) => {
-    await store.append(`import-${i}`, batch(size, i * size), 0);
-    return size;
-  });
+  const t = await sequential(
+    bounds,
+    (i) => store.append(`import-${i}`, batch(size, i * size), 0),
+    () => size,
+  );
   return report(store, `append ${size}-event batches`, t);
 }
 

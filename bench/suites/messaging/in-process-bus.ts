@@ -17,7 +17,7 @@ export async function runInProcessBus(messages: number, rounds: number): Promise
   bus.subscribe("bench.tick", async () => {
     if (++received === target) reached();
   });
-  // One envelope shape as an application would publish it; the bus copies it per delivery anyway.
+  // One envelope shape as an application would publish it; the bus copies it once per publish anyway.
   const event = createEvent("bench.tick", { orderId: "o-1", total: 42 }, { source: "bench" });
   let best = 0;
   try {

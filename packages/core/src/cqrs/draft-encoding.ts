@@ -58,6 +58,9 @@ export function schemaVersionOf(draft: RecordedEventDraft): number {
  */
 export function encodeDrafts(drafts: readonly RecordedEventDraft[]): EncodedDraft[] {
   checkDrafts(drafts);
+  // The events of one append usually share one metadata object (the stamped keys): encode it once.
+  let lastMetadata: EventMetadata | undefined;
+  let lastMetadataJson = "";
   return drafts.map((draft) => {
     let dataJson: string;
     try {
@@ -66,12 +69,16 @@ export function encodeDrafts(drafts: readonly RecordedEventDraft[]): EncodedDraf
       throw cannotEncode(draft.type, cause);
     }
     const metadata = draft.metadata ?? {};
+    if (metadata !== lastMetadata) {
+      lastMetadata = metadata;
+      lastMetadataJson = JSON.stringify(metadata);
+    }
     return {
       id: draft.id,
       type: draft.type,
       schemaVersion: schemaVersionOf(draft),
       dataJson,
-      metadataJson: JSON.stringify(metadata),
+      metadataJson: lastMetadataJson,
       recordedAt: draft.recordedAt,
       data: draft.data,
       metadata,

@@ -4,7 +4,7 @@
  * @module
  */
 import { AllFrameError } from "../errors/allframe-error.ts";
-import type { Clock, IdGenerator } from "../runtime/clock.ts";
+import { type Clock, type IdGenerator, systemClock } from "../runtime/clock.ts";
 import {
   type EventMetadata,
   METADATA_KEYS,
@@ -46,18 +46,12 @@ export function draftEvents(
     throw new AllFrameError("validation", "stream id must be a non-empty string");
   }
   if (!Array.isArray(events)) throw new AllFrameError("validation", "events must be an array");
-  let base: Record<string, string> | undefined;
-  for (const key of STAMPED) {
-    const value = stamped[key];
-    if (value === undefined) continue;
-    if (typeof value !== "string" || value.length === 0) {
-      throw new AllFrameError("validation", `${key} must be a non-empty string when given`, {
-        issues: [{ path: [key], message: "must be a non-empty string" }],
-      });
-    }
-    base ??= {};
-    base[key] = value;
-  }
+  // Most appends stamp nothing: three named reads decide it, before any keyed lookup.
+  const { correlationId, causationId, tenantId } = stamped;
+  const base =
+    correlationId === undefined && causationId === undefined && tenantId === undefined
+      ? undefined
+      : stampedMetadata(stamped);
   const recordedAt = ctx.recordedAt();
   const drafts = new Array<RecordedEventDraft>(events.length);
   for (let i = 0; i < events.length; i++) {
@@ -88,26 +82,48 @@ export function draftEvents(
   return drafts;
 }
 
+/** The stamped keys of an append, checked. */
+function stampedMetadata(stamped: AppendMetadata): Record<string, string> {
+  const base: Record<string, string> = {};
+  for (const key of STAMPED) {
+    const value = stamped[key];
+    if (value === undefined) continue;
+    if (typeof value !== "string" || value.length === 0) {
+      throw new AllFrameError("validation", `${key} must be a non-empty string when given`, {
+        issues: [{ path: [key], message: "must be a non-empty string" }],
+      });
+    }
+    base[key] = value;
+  }
+  return base;
+}
+
+/** True when some event carries its own id (so the append may be a retry of a stored one). */
+export function hasOwnIds(events: readonly NewEvent[]): boolean {
+  for (const event of events) if (event.id !== undefined) return true;
+  return false;
+}
+
 /**
  * `clock.now()` as an ISO 8601 string, remembering the last one: `toISOString` costs more than the
- * rest of a memory append, and thousands of appends share each millisecond.
+ * rest of a memory append, and thousands of appends share each millisecond. On the system clock it
+ * reads `Date.now()`, sparing a `Date` per append.
  */
 export class IsoNow {
-  readonly #clock: Clock;
-  #ms = Number.NaN;
+  readonly #ms: () => number;
+  #last = Number.NaN;
   #iso = "";
 
   constructor(clock: Clock) {
-    this.#clock = clock;
+    this.#ms = clock === systemClock ? Date.now : () => clock.now().getTime();
   }
 
   /** @throws RangeError when the clock gives an invalid date. */
   now(): string {
-    const date = this.#clock.now();
-    const ms = date.getTime();
-    if (ms !== this.#ms) {
-      this.#iso = date.toISOString();
-      this.#ms = ms;
+    const ms = this.#ms();
+    if (ms !== this.#last) {
+      this.#iso = new Date(ms).toISOString();
+      this.#last = ms;
     }
     return this.#iso;
   }

@@ -57,6 +57,12 @@ export interface AppendOptions {
    * other writing methods would wait for this very transaction.
    */
   readonly inTransaction?: (tx: BackendTransaction, recorded: readonly RecordedEvent[]) => Promise<void>;
+  /**
+   * True when the caller made every draft's id just now (the store's id generator, none from its own
+   * caller): such ids cannot be stored yet, so no draft can be an idempotent retry and a backend may
+   * skip looking them up. A backend keeps rejecting a stored id all the same (SQL: the unique index).
+   */
+  readonly newIds?: boolean;
 }
 
 /** Counts over the whole store. */
@@ -97,6 +103,19 @@ export interface EventStoreBackend {
     expected: ExpectedVersion,
     options?: AppendOptions,
   ): Promise<RecordedEvent[]>;
+  /**
+   * Optional: `append` without `inTransaction`, done synchronously, for a backend that stores without
+   * I/O (memory), so the store saves a promise and a turn of the microtask queue per append. Answers
+   * `undefined`, having done nothing, when it cannot append right now (an `inTransaction` append holds
+   * the write turn); the caller then uses `append`. Same answers and errors as `append` otherwise
+   * (thrown, not rejected).
+   */
+  appendNow?(
+    streamId: string,
+    drafts: readonly RecordedEventDraft[],
+    expected: ExpectedVersion,
+    options?: Pick<AppendOptions, "newIds">,
+  ): RecordedEvent[] | undefined;
   /** The stream's events with `version >= fromVersion` (default 0), in version order; `[]` for no stream. */
   readStream(streamId: string, fromVersion?: number): Promise<RecordedEvent[]>;
   /**

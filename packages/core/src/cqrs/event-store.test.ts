@@ -4,8 +4,9 @@ import { hasErrorCode } from "../errors/allframe-error.ts";
 import { ManualClock, sequentialIds } from "../runtime/clock.ts";
 import { CommandHandler } from "./command-handler.ts";
 import { isConcurrencyError } from "./concurrency-error.ts";
-import type { RecordedEvent } from "./event.ts";
+import { METADATA_KEYS, type RecordedEvent } from "./event.ts";
 import { EventStore } from "./event-store.ts";
+import { InMemoryEventStoreBackend } from "./in-memory-event-store-backend.ts";
 import { type InventoryEvent, inventoryDecider } from "./inventory.fixture.ts";
 import { ProjectionRegistry } from "./projection-registry.ts";
 
@@ -86,6 +87,38 @@ describe("EventStore", () => {
     await store.whenIdle();
     assert.deepEqual(seen, [1, 2]);
     assert.equal((await store.readAll()).length, 2);
+  });
+
+  test("a later append that brings a store-made id back is a retry or a conflict, never a new event", async () => {
+    // The memory backend looks no store-made id up, and indexes ids only once an append brings its own.
+    const store = new EventStore({ backend: new InMemoryEventStoreBackend() });
+    const made = (await store.append("s", [{ type: "A", data: 1 }])).events[0];
+    for (let i = 0; i < 100; i++) await store.append(`other-${i % 7}`, [{ type: "B", data: i }]);
+    assert.ok(made !== undefined);
+    const again = await store.append("s", [{ type: "A", data: 1, id: made.id }], {
+      expectedVersion: "no-stream",
+    });
+    assert.deepEqual(again.events, [made], "an exact retry answers the stored event");
+    await assert.rejects(store.append("elsewhere", [{ type: "A", data: 1, id: made.id }]), (e) =>
+      hasErrorCode(e, "conflict"),
+    );
+    assert.equal((await store.readAll()).length, 101);
+    await store.close();
+  });
+
+  test("a backend subclass that overrides append sees every append (no synchronous shortcut past it)", async () => {
+    class Counting extends InMemoryEventStoreBackend {
+      appends = 0;
+      override append(...args: Parameters<InMemoryEventStoreBackend["append"]>) {
+        this.appends++;
+        return super.append(...args);
+      }
+    }
+    const backend = new Counting();
+    const store = new EventStore({ backend });
+    for (let i = 0; i < 3; i++) await store.append("s", [{ type: "A", data: i }]);
+    assert.equal(backend.appends, 3);
+    assert.equal((await store.readStream("s")).length, 3);
   });
 
   test("readAll returns global positions across streams, from a position, with a limit", async () => {
@@ -207,6 +240,10 @@ describe("EventStore", () => {
       assert.deepEqual(e.issues[0]?.path, ["tenantId"]);
       return true;
     });
+    for (const key of Object.values(METADATA_KEYS)) {
+      const [alone] = (await store.append("alone", [{ type: "A", data: 1 }], { [key]: "v" })).events;
+      assert.deepEqual(alone?.metadata, { [key]: "v" }, `${key} is stamped when it is the only one`);
+    }
   });
 
   test("an inline handler runs in the append's transaction: throwing stores nothing and undoes its writes", async () => {

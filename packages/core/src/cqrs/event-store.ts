@@ -16,9 +16,14 @@ import {
   realSleep,
   type Sleep,
 } from "./catch-up-subscription.ts";
-import type { EventShape, RecordedEvent } from "./event.ts";
-import { type DraftContext, draftEvents, IsoNow } from "./event-drafts.ts";
-import type { BackendTransaction, EventStoreBackend, Snapshot } from "./event-store-backend.ts";
+import type { EventShape, ExpectedVersion, RecordedEvent, RecordedEventDraft } from "./event.ts";
+import { type DraftContext, draftEvents, hasOwnIds, IsoNow } from "./event-drafts.ts";
+import type {
+  AppendOptions,
+  BackendTransaction,
+  EventStoreBackend,
+  Snapshot,
+} from "./event-store-backend.ts";
 import type {
   AppendEventsOptions,
   AppendResult,
@@ -42,6 +47,10 @@ export type {
 export type { InlineHandler, InlineTransaction } from "./event-types.ts";
 
 export type { EventSubscriber } from "./live-subscribers.ts";
+
+/** The two `AppendOptions` of appends without `inTransaction`, made once. */
+const NEW_IDS: AppendOptions = Object.freeze({ newIds: true });
+const OWN_IDS: AppendOptions = Object.freeze({});
 
 /**
  * Appends and reads event streams (`E`: the union of event types this store holds); see `event.ts` for
@@ -110,33 +119,67 @@ export class EventStore<E extends EventShape = EventShape> {
    *   `"unsupported"` when called from inside an inline handler, where it would wait for itself;
    *   `"unavailable"` after `close()`; whatever an inline handler throws (nothing is then stored).
    */
-  async append(
+  append(
     streamId: string,
     events: readonly NewEventOf<E>[],
     opts: AppendEventsOptions = {},
   ): Promise<AppendResult<E>> {
-    if (this.#inline.active) {
-      throw new AllFrameError(
-        "unsupported",
-        "an inline handler cannot append: the append would wait for itself",
-      );
+    // Not `async`: an append the backend completes synchronously (memory) resolves without an await.
+    let entered = false;
+    try {
+      if (this.#inline.active) {
+        throw new AllFrameError(
+          "unsupported",
+          "an inline handler cannot append: the append would wait for itself",
+        );
+      }
+      this.#assertOpen();
+      const drafts = draftEvents(this.#drafting, streamId, events, opts);
+      const expected = opts.expectedVersion ?? "any";
+      const newIds = !hasOwnIds(events);
+      const entering = this.#gate.enter();
+      if (entering !== undefined) return this.#appendAsync(entering, streamId, drafts, expected, newIds);
+      entered = true;
+      // The synchronous path needs no inline handler, no live subscriber (which must tell a retry
+      // from new events) and a backend that can append now; else the full path below.
+      if (this.#inline.size === 0 && this.#live.size === 0 && drafts.length > 0) {
+        const recorded = this.#backend.appendNow?.(streamId, drafts, expected, newIds ? NEW_IDS : OWN_IDS);
+        if (recorded !== undefined) {
+          entered = false;
+          this.#gate.leave();
+          this.#afterCommit(recorded);
+          const last = recorded[recorded.length - 1] as RecordedEvent;
+          return Promise.resolve({ nextExpectedVersion: last.version, events: this.#upAll(recorded) });
+        }
+      }
+      entered = false;
+      return this.#appendAsync(undefined, streamId, drafts, expected, newIds);
+    } catch (error) {
+      if (entered) this.#gate.leave();
+      return Promise.reject(error);
     }
-    this.#assertOpen();
-    const drafts = draftEvents(this.#drafting, streamId, events, opts);
-    const expected = opts.expectedVersion ?? "any";
-    const entering = this.#gate.enter();
+  }
+
+  /** The append through the backend's `append`, having entered the gate (or waiting on `entering`). */
+  async #appendAsync(
+    entering: Promise<void> | undefined,
+    streamId: string,
+    drafts: RecordedEventDraft[],
+    expected: ExpectedVersion,
+    newIds: boolean,
+  ): Promise<AppendResult<E>> {
     if (entering !== undefined) await entering;
     let recorded: RecordedEvent[];
     let fresh: boolean;
     try {
-      // The callback costs the memory backend its synchronous fast path, so it is passed only when
+      // The callback costs the memory backend its synchronous path, so it is passed only when
       // something needs it: inline handlers, or live subscribers (to tell a retry from new events).
       if (this.#inline.size === 0 && this.#live.size === 0) {
-        recorded = await this.#backend.append(streamId, drafts, expected);
+        recorded = await this.#backend.append(streamId, drafts, expected, newIds ? NEW_IDS : OWN_IDS);
         fresh = recorded.length > 0;
       } else {
         const up = (e: RecordedEvent): RecordedEvent => this.#up(e);
-        [recorded, fresh] = await this.#inline.append(this.#backend, streamId, drafts, expected, up);
+        [recorded, fresh] = await this.#inline.append(this.#backend, streamId, drafts, expected, up, newIds);
       }
     } finally {
       this.#gate.leave();

@@ -53,6 +53,9 @@ describe("frozenJsonCopy", () => {
     "deeper than the copy goes": { deep: JSON.parse(`${"[".repeat(100)}1${"]".repeat(100)}`) },
     "array with extra properties": Object.assign([1, 2], { extra: 3 }),
     "integer keys first": { 2: "b", 1: "a", x: "c" },
+    "symbol keys JSON drops": { a: 1, [Symbol("s")]: 2, nested: { [Symbol("t")]: 3 } },
+    "toJSON in an array gets its index": [{ toJSON: (k: string) => `at ${k}` }, 2],
+    "numbers JSON normalises inside objects": { zero: -0, nan: Number.NaN, inf: -Infinity, n: 1.5 },
   };
   for (const [name, value] of Object.entries(cases)) {
     it(`gives what a JSON round trip gives, deeply frozen: ${name}`, () => {

@@ -25,14 +25,14 @@ export function frozenJsonCopy(value: unknown): unknown {
 }
 
 /** The copy of `value` found under `key`; `undefined` where JSON leaves the value out. */
-function copy(value: unknown, key: string, depth: number): unknown {
+function copy(value: unknown, key: string | number, depth: number): unknown {
   // Like JSON, call an object's (or BigInt's) toJSON once, then copy what it returns as it is.
   if (
     value !== null &&
     (typeof value === "object" || typeof value === "function" || typeof value === "bigint")
   ) {
     const toJSON = (value as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === "function") return copyPlain(toJSON.call(value, key), depth);
+    if (typeof toJSON === "function") return copyPlain(toJSON.call(value, String(key)), depth);
   }
   return copyPlain(value, depth);
 }
@@ -59,23 +59,32 @@ function copyObject(value: object, depth: number): unknown {
   if (depth >= MAX_DEPTH) return freeze(JSON.parse(JSON.stringify(value)) as unknown);
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = copy(value[i], String(i), depth + 1) ?? null;
+    for (let i = 0; i < value.length; i++) out[i] = copy(value[i], i, depth + 1) ?? null;
     return Object.freeze(out);
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null)
     return freeze(JSON.parse(JSON.stringify(value)) as unknown);
-  const keys = Object.keys(value);
-  if (keys.length === 0) return EMPTY_OBJECT;
-  const out: Record<string, unknown> = {};
-  for (const k of keys) {
-    const v = copy((value as Record<string, unknown>)[k], k, depth + 1);
-    if (v === undefined) continue;
-    // A plain assignment to "__proto__" would set the prototype; JSON.parse makes an own property.
-    if (k === "__proto__") {
-      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-    } else out[k] = v;
+  // A spread copies the own enumerable properties in JSON's order (reading each getter once) and
+  // reuses the source's layout, several times faster than adding keys one by one; then only the
+  // values JSON would change are fixed up. `for...in` is the cheapest walk over the keys (no array),
+  // but it also sees enumerable properties inherited from Object.prototype: those are never written.
+  const out: Record<string | symbol, unknown> = { ...value };
+  let empty = true;
+  for (const k in out) {
+    empty = false;
+    const v = out[k];
+    const kind = typeof v;
+    if (kind === "string" || kind === "boolean" || (kind === "number" && v !== 0 && Number.isFinite(v)))
+      continue;
+    if (!Object.hasOwn(out, k)) continue;
+    const c = copy(v, k, depth + 1);
+    if (c === undefined) delete out[k];
+    else out[k] = c;
   }
+  if (empty) return EMPTY_OBJECT;
+  // JSON leaves out symbol keys; a spread copies enumerable ones.
+  for (const symbol of Object.getOwnPropertySymbols(out)) delete out[symbol];
   return Object.freeze(out);
 }
 

@@ -25,16 +25,23 @@ import {
   type Snapshot,
 } from "./event-store-backend.ts";
 
+/** The version of a stream held as `stream` (-1 for none). */
+function versionOf(stream: readonly RecordedEvent[] | undefined): number {
+  return stream === undefined ? NO_STREAM_VERSION : stream.length - 1;
+}
+
 /** Writes staged by `saveCheckpoint(..., tx)`, applied when the append commits. */
 const staged = new WeakMap<BackendTransaction, (() => void)[]>();
 
 /**
- * Keeps the log as one array (index = position - 1) plus an index per stream and per event id.
+ * Keeps the log as one array (index = position - 1) plus an index per stream and per event id (the
+ * latter built lazily, when an append brings ids of its own; see `AppendOptions.newIds`).
  *
  * Event data is copied on append as a JSON round trip would copy it (`frozenJsonCopy`, without the
  * text in between), as it would go through a SQL backend, so a `Date` comes back as a string here
  * exactly as it will from SQLite or PostgreSQL; stored events are deeply frozen and handed out as is.
- * An append without `inTransaction` runs synchronously between awaits, so it is atomic; one with
+ * An append without `inTransaction` runs synchronously between awaits (`appendNow` runs it without
+ * any await), so it is atomic; one with
  * `inTransaction` makes later appends and checkpoint saves wait until it commits, and its events are
  * invisible to readers until then.
  *
@@ -44,7 +51,9 @@ export class InMemoryEventStoreBackend implements EventStoreBackend {
   readonly kind = "memory";
   readonly #log: RecordedEvent[] = [];
   readonly #streams = new Map<string, RecordedEvent[]>();
+  /** Event by id, for the events `#log[0 .. #indexed)`; see `#indexIds`. */
   readonly #byId = new Map<string, RecordedEvent>();
+  #indexed = 0;
   readonly #snapshots = new Map<string, Snapshot>();
   readonly #checkpoints = new Map<string, number>();
   /** Settles when the append holding the write turn (one with `inTransaction`) is done. */
@@ -58,17 +67,82 @@ export class InMemoryEventStoreBackend implements EventStoreBackend {
     options: AppendOptions = {},
   ): Promise<RecordedEvent[]> {
     while (this.#writeTurn !== undefined) await this.#writeTurn;
+    const callback = options.inTransaction;
+    if (callback === undefined) return this.#appendNow(streamId, drafts, expected, options.newIds === true);
+    const stream = this.#streams.get(streamId);
+    const recorded = this.#record(streamId, stream, drafts);
+    const stored = this.#storedRetry(streamId, drafts, options.newIds === true);
+    if (stored !== undefined) return stored;
+    assertExpectedVersion(streamId, expected, versionOf(stream));
+    if (recorded.length === 0) return recorded;
+    await this.#runInTransaction(callback, recorded, () => this.#commit(streamId, stream, recorded));
+    return recorded;
+  }
+
+  /**
+   * See `EventStoreBackend.appendNow`: the whole append runs synchronously here, unless a transaction
+   * is open, or `append` was overridden or replaced (a subclass or wrapper that must see every append
+   * keeps seeing them: the store then calls `append`).
+   */
+  appendNow(
+    streamId: string,
+    drafts: readonly RecordedEventDraft[],
+    expected: ExpectedVersion,
+    options: Pick<AppendOptions, "newIds"> = {},
+  ): RecordedEvent[] | undefined {
+    if (this.#writeTurn !== undefined || this.append !== InMemoryEventStoreBackend.prototype.append)
+      return undefined;
+    return this.#appendNow(streamId, drafts, expected, options.newIds === true);
+  }
+
+  #appendNow(
+    streamId: string,
+    drafts: readonly RecordedEventDraft[],
+    expected: ExpectedVersion,
+    newIds: boolean,
+  ): RecordedEvent[] {
+    const stream = this.#streams.get(streamId);
+    const recorded = this.#record(streamId, stream, drafts);
+    const stored = this.#storedRetry(streamId, drafts, newIds);
+    if (stored !== undefined) return stored;
+    assertExpectedVersion(streamId, expected, versionOf(stream));
+    if (recorded.length > 0) this.#commit(streamId, stream, recorded);
+    return recorded;
+  }
+
+  /**
+   * Checks the drafts and makes their events at the end of `stream` and of the log. Copied (and
+   * checked) before the version check, so a batch JSON cannot encode fails as "validation" whatever
+   * the stream's state, as on the SQL backends.
+   */
+  #record(
+    streamId: string,
+    stream: RecordedEvent[] | undefined,
+    drafts: readonly RecordedEventDraft[],
+  ): RecordedEvent[] {
     this.#assertOpen();
     checkDrafts(drafts);
-    const stream = this.#streams.get(streamId);
-    const version = stream === undefined ? NO_STREAM_VERSION : stream.length - 1;
-    // Copied (and checked) before the version check, so a batch JSON cannot encode fails as
-    // "validation" whatever the stream's state, as on the SQL backends.
+    const version = versionOf(stream);
+    const position = this.#log.length + 1;
     const recorded = new Array<RecordedEvent>(drafts.length);
     for (let i = 0; i < drafts.length; i++) {
-      const draft = drafts[i] as RecordedEventDraft;
-      recorded[i] = recordedEvent(streamId, version + 1 + i, this.#log.length + 1 + i, draft);
+      recorded[i] = recordedEvent(streamId, version + 1 + i, position + i, drafts[i] as RecordedEventDraft);
     }
+    return recorded;
+  }
+
+  /**
+   * The stored events when `drafts` is an exact retry, `undefined` when none of their ids is stored.
+   * Ids the store has just made (`newIds`) cannot be stored, so they are not looked up at all.
+   * @throws AllFrameError `"conflict"` for a partial match (see `matchRetry`).
+   */
+  #storedRetry(
+    streamId: string,
+    drafts: readonly RecordedEventDraft[],
+    newIds: boolean,
+  ): RecordedEvent[] | undefined {
+    if (newIds || drafts.length === 0) return undefined;
+    this.#indexIds();
     let stored: RecordedEvent[] | undefined;
     for (const d of drafts) {
       const event = this.#byId.get(d.id);
@@ -76,25 +150,28 @@ export class InMemoryEventStoreBackend implements EventStoreBackend {
       stored ??= [];
       stored.push(event);
     }
-    if (stored !== undefined) return matchRetry(streamId, drafts, stored) ?? [];
-    assertExpectedVersion(streamId, expected, version);
-    if (recorded.length === 0) return recorded;
-    if (options.inTransaction === undefined) this.#commit(streamId, stream, recorded);
-    else {
-      const commit = (): void => this.#commit(streamId, stream, recorded);
-      await this.#runInTransaction(options.inTransaction, recorded, commit);
+    return stored === undefined ? undefined : (matchRetry(streamId, drafts, stored) ?? []);
+  }
+
+  /**
+   * Brings the id index up to the end of the log. It is built when an append first brings ids of its
+   * caller's own: a lookup in a map of millions of ids misses the CPU caches and cost an append of a
+   * store-made id (which needs none) more than everything else together.
+   */
+  #indexIds(): void {
+    const log = this.#log;
+    for (let i = this.#indexed; i < log.length; i++) {
+      const event = log[i] as RecordedEvent;
+      this.#byId.set(event.id, event);
     }
-    return recorded;
+    this.#indexed = log.length;
   }
 
   /** Makes an append visible; nothing here can throw, so the append is all-or-nothing. */
   #commit(streamId: string, stream: RecordedEvent[] | undefined, recorded: readonly RecordedEvent[]): void {
     if (stream === undefined) this.#streams.set(streamId, recorded.slice());
     else for (const event of recorded) stream.push(event);
-    for (const event of recorded) {
-      this.#log.push(event);
-      this.#byId.set(event.id, event);
-    }
+    for (const event of recorded) this.#log.push(event);
   }
 
   async readStream(streamId: string, fromVersion = 0): Promise<RecordedEvent[]> {
@@ -113,7 +190,7 @@ export class InMemoryEventStoreBackend implements EventStoreBackend {
 
   async streamVersion(streamId: string): Promise<number> {
     this.#assertOpen();
-    return (this.#streams.get(streamId)?.length ?? 0) + NO_STREAM_VERSION;
+    return versionOf(this.#streams.get(streamId));
   }
 
   async saveSnapshot(snapshot: Snapshot): Promise<void> {

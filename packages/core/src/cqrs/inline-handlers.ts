@@ -59,8 +59,8 @@ export class InlineHandlers {
 
   /**
    * Appends through `backend` with the handlers run in the append's transaction (on events passed
-   * through `up`), rolling back their in-memory changes if it fails. Resolves with the recorded
-   * events and whether they are new (false for an idempotent retry).
+   * through `up`), rolling back their in-memory changes if it fails; `newIds` as in `AppendOptions`.
+   * Resolves with the recorded events and whether they are new (false for an idempotent retry).
    */
   async append(
     backend: EventStoreBackend,
@@ -68,11 +68,13 @@ export class InlineHandlers {
     drafts: readonly RecordedEventDraft[],
     expected: ExpectedVersion,
     up: (event: RecordedEvent) => RecordedEvent,
+    newIds = false,
   ): Promise<[RecordedEvent[], boolean]> {
     let fresh = false;
     const undo: Array<() => void> = [];
     try {
       const recorded = await backend.append(streamId, drafts, expected, {
+        newIds,
         inTransaction: async (tx, committed) => {
           fresh = true;
           if (this.#handlers.size > 0) await this.run(tx, committed.map(up), undo);

@@ -60,26 +60,74 @@ describe("InProcessEventBus", () => {
     assert.deepEqual(got, ["a", "b", "a", "b"]);
   });
 
-  it("gives each handler its own JSON copy of the event", async () => {
-    const bus = new InProcessEventBus({ logger: silent });
+  it("hands every handler one deeply frozen JSON copy: none can change what another sees", async () => {
+    const failures: unknown[] = [];
+    const bus = new InProcessEventBus({ logger: silent, onError: (_, error) => failures.push(error) });
     const seen: EventEnvelope[] = [];
     const mutate = async (e: EventEnvelope) => {
-      (e.data as { n: number }).n += 1;
       seen.push(e);
+      (e.data as { n: number }).n += 1;
     };
     bus.subscribe("x", mutate);
     bus.subscribe("x", mutate);
-    const sent = event("x", { n: 1, at: new Date(0) });
+    const sent = event("x", { n: 1, at: new Date(0), lines: [{ sku: "a" }] });
     await bus.publish(sent);
+    (sent.data as { n: number }).n = 99;
     await bus.close();
-    assert.deepEqual(
-      seen.map((e) => e.data),
-      [
-        { n: 2, at: "1970-01-01T00:00:00.000Z" },
-        { n: 2, at: "1970-01-01T00:00:00.000Z" },
-      ],
-    );
-    assert.deepEqual(sent.data, { n: 1, at: new Date(0) });
+    assert.equal(seen.length, 2);
+    for (const e of seen) {
+      assert.deepEqual(e.data, { n: 1, at: "1970-01-01T00:00:00.000Z", lines: [{ sku: "a" }] });
+      assert.ok(Object.isFrozen(e) && Object.isFrozen(e.data) && Object.isFrozen(e.headers));
+      assert.ok(Object.isFrozen((e.data as { lines: object[] }).lines[0]));
+    }
+    assert.equal(failures.length, 2);
+    assert.ok(failures.every((error) => error instanceof TypeError));
+    assert.deepEqual(sent.data, { n: 99, at: new Date(0), lines: [{ sku: "a" }] });
+  });
+
+  it("starts the deliveries published in one turn in publish order, in a later turn", async () => {
+    const bus = new InProcessEventBus({ logger: silent });
+    const got: number[] = [];
+    bus.subscribe("n", async (e) => void got.push((e.data as { i: number }).i));
+    for (let i = 0; i < 5; i++) await bus.publish(event("n", { i }));
+    assert.deepEqual(got, []);
+    assert.equal(bus.pendingDeliveries, 5);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(got, [0, 1, 2, 3, 4]);
+    await bus.close();
+    assert.equal(bus.pendingDeliveries, 0);
+  });
+
+  it("lets a handler await its own unsubscribe after an await, and waits for deliveries of other turns", async () => {
+    const bus = new InProcessEventBus({ logger: silent });
+    let releaseSlow!: () => void;
+    const slow = new Promise<void>((resolve) => {
+      releaseSlow = resolve;
+    });
+    let slowDone = false;
+    let unsubscribing = false;
+    let unsubscribed = false;
+    const subscription = bus.subscribe("job", async (e) => {
+      if ((e.data as { slow?: boolean }).slow) {
+        await slow;
+        slowDone = true;
+        return;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      unsubscribing = true;
+      await subscription.unsubscribe();
+      unsubscribed = true;
+    });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    await bus.publish(event("job", { slow: true }));
+    await turn();
+    await bus.publish(event("job", {}));
+    while (!unsubscribing) await turn();
+    for (let i = 0; i < 5; i++) await turn();
+    assert.equal(unsubscribed, false, "waits for the slow delivery of an earlier turn");
+    releaseSlow();
+    await bus.close();
+    assert.ok(slowDone && unsubscribed);
   });
 
   it("rejects events that are not JSON-serialisable", async () => {

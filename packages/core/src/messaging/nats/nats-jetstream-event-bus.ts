@@ -11,8 +11,8 @@
  * Delivery: see `event-bus.ts`. `publish` sends `Nats-Msg-Id: <event id>` and retries until the
  * server acknowledges the store (or `publishTimeoutMs` passes), so a retry after a lost ack is
  * deduplicated by the server. A rejected event is `nak`ed with `redeliveryDelayMs`; one that failed
- * `maxDeliver` deliveries is `term`ed. Held deliveries send `working` every `ack_wait / 3`, so events
- * queued behind a slow one of the same key are not redelivered meanwhile.
+ * `maxDeliver` deliveries is `term`ed. Held deliveries send `working` every `ack_wait / 3` (one timer
+ * per subscription), so events queued behind a slow one of the same key are not redelivered meanwhile.
  *
  * Order per key is kept inside one subscriber (key lanes over the stream order). Members of a group
  * in different processes share one durable consumer and may run events of one key in parallel; a
@@ -53,7 +53,9 @@ interface Connected {
 
 interface NatsSubscription {
   readonly runner: DeliveryRunner;
+  /** Deliveries not settled yet; each gets `working()` every `ack_wait / 3` from `keepAlive`. */
   readonly held: Set<JsMsg>;
+  keepAlive?: ReturnType<typeof setInterval>;
   messages?: ConsumerMessages;
   ephemeral?: string;
   stopped: boolean;
@@ -61,6 +63,7 @@ interface NatsSubscription {
 }
 
 const MS = 1_000_000; // JetStream durations are nanoseconds
+const UTF8 = new TextDecoder();
 const DAY_MS = 86_400_000;
 const HEADER_KEY = /^[!-9;-~]+$/;
 
@@ -223,6 +226,15 @@ export class NatsJetStreamEventBus implements EventBus {
           max_messages: prefetch,
           callback: (msg) => this.#receive(sub, msg),
         });
+        // One timer per subscription, not per delivery: events held behind a slow one of their key
+        // are not redelivered meanwhile.
+        sub.keepAlive = setInterval(
+          () => {
+            for (const msg of sub.held) msg.working();
+          },
+          Math.max(this.#o.ackWaitMs / 3, 100),
+        );
+        sub.keepAlive.unref?.();
         return;
       } catch (error) {
         this.#o.logger.warn({ err: error, type, group, attempt }, "NATS subscription not ready; retrying");
@@ -235,16 +247,13 @@ export class NatsJetStreamEventBus implements EventBus {
     if (sub.stopped) return void msg.nak();
     let event: EventEnvelope;
     try {
-      event = JSON.parse(new TextDecoder().decode(msg.data)) as EventEnvelope;
+      event = JSON.parse(UTF8.decode(msg.data)) as EventEnvelope;
     } catch (err) {
       this.#o.logger.error({ err, subject: msg.subject }, "not an AllFrame event envelope; terminated");
       return void msg.term();
     }
     sub.held.add(msg);
-    const keepAlive = setInterval(() => msg.working(), Math.max(this.#o.ackWaitMs / 3, 100));
-    keepAlive.unref?.();
     const settle = (fn: () => void) => () => {
-      clearInterval(keepAlive);
       sub.held.delete(msg);
       fn();
     };
@@ -262,6 +271,7 @@ export class NatsJetStreamEventBus implements EventBus {
     await sub.ready;
     await sub.messages?.close().catch(() => undefined);
     await sub.runner.drain();
+    clearInterval(sub.keepAlive);
     if (sub.ephemeral !== undefined) {
       const { jsm } = await this.#connection;
       await Promise.race([

@@ -18,6 +18,7 @@ export {
   PostgresOutboxStore,
   type PostgresOutboxStoreOptions,
 } from "./postgres-outbox-store.ts";
+export { OUTBOX_CHANNEL, PostgresOutboxWake } from "./postgres-outbox-wake.ts";
 export { SqlDeadLetterQueue } from "./sql-dead-letters.ts";
 export {
   SQL_ENGINES,

@@ -187,6 +187,23 @@ describe("OutboxRelay", () => {
     await store.close();
   });
 
+  it("claims the next full batch while one publishes, and stop() hands it back unpublished", async () => {
+    const { store, bus, relay, enqueue } = setup(5, { batchSize: 2 });
+    await enqueue(["a-1", "a"], ["b-1", "b"], ["c-1", "c"], ["d-1", "d"]);
+    const held = bus.hold();
+    relay.start();
+    await held;
+    await until(async () => (await store.claim(10, 1000, "probe")).length === 0);
+    const stopped = relay.stop();
+    bus.open();
+    await stopped;
+    assert.deepEqual(bus.ids.sort(), ["a-1", "b-1"], "only the batch in flight went out");
+    const leftover = new OutboxRelay({ store, bus, logger, workerId: "relay-2", batchSize: 10 });
+    assert.equal(await leftover.runOnce(), 2, "released at stop, not left to its lease");
+    assert.deepEqual(bus.ids.sort(), ["a-1", "b-1", "c-1", "d-1"]);
+    await store.close();
+  });
+
   it("stop(signal) gives up waiting when the shutdown deadline passes", async () => {
     const { store, bus, relay, enqueue } = setup();
     await enqueue(["e-1"]);

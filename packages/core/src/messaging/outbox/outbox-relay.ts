@@ -7,69 +7,35 @@
  * @module
  */
 import { setTimeout as delay } from "node:timers/promises";
-import { AllFrameError } from "../../errors/allframe-error.ts";
 import { createLogger, type Logger } from "../../observability/logger.ts";
 import { uuidGenerator } from "../../runtime/clock.ts";
-import { type BackoffStrategy, backoffDelay } from "../consumer/backoff.ts";
+import { backoffDelay } from "../consumer/backoff.ts";
 import type { EventBus } from "../event-bus.ts";
+import {
+  groupByKey,
+  type OutboxRelayOptions,
+  type OutboxRelayStats,
+  positive,
+} from "./outbox-relay-options.ts";
 import type { OutboxRecord, OutboxStore } from "./outbox-store.ts";
 
-/** Options for {@link OutboxRelay}. */
-export interface OutboxRelayOptions {
-  readonly store: OutboxStore;
-  /** Where messages are published. */
-  readonly bus: EventBus;
-  /** This relay's lease owner name; default `relay-<uuid>`. */
-  readonly workerId?: string;
-  /** Messages claimed at once; default 100. */
-  readonly batchSize?: number;
-  /** Lease per claim in ms; must exceed the time a batch takes to publish. Default 30000. */
-  readonly leaseMs?: number;
-  /** Idle wait between polls when nothing is left, in ms; a same-process commit wakes it. Default 1000. */
-  readonly pollIntervalMs?: number;
-  /** Backoff for a message's retries and for the loop after a store failure; default exponential. */
-  readonly backoff?: BackoffStrategy;
-  /** Default 100 ms. */
-  readonly baseDelayMs?: number;
-  /** Default 30000 ms. */
-  readonly maxDelayMs?: number;
-  /** Jitter fraction 0..1 (see `backoffDelay`); default 0.2. */
-  readonly jitter?: number;
-  /** Waits `ms`; must resolve or reject when `signal` aborts. Default `timers/promises` setTimeout. */
-  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Random source for jitter; default `Math.random`. */
-  readonly random?: () => number;
-  /** Default a logger for service `"outbox-relay"`. */
-  readonly logger?: Logger;
-}
-
-/** Counters since construction plus the current backlog; all counts are messages unless named. */
-export interface OutboxRelayStats {
-  /** Messages in the outbox now (leased or not). */
-  readonly backlog: number;
-  readonly published: number;
-  /** Failed publish attempts. */
-  readonly failed: number;
-  readonly deadLettered: number;
-  /** Batches claimed (non-empty). */
-  readonly batches: number;
-  /** Loop iterations that failed on the store (e.g. the database unreachable). */
-  readonly storeErrors: number;
-  readonly running: boolean;
-}
+export type { OutboxRelayOptions, OutboxRelayStats } from "./outbox-relay-options.ts";
 
 /**
  * Drains an {@link OutboxStore} into an {@link EventBus}.
  *
- * - One batch at a time: `claim(batchSize, leaseMs)`, publish, then one `markPublished` for the batch.
+ * - Per batch: `claim(batchSize, leaseMs)`, publish, then one `markPublished` for the batch.
  *   Messages with different keys (or none) publish concurrently; one key's messages publish one after
- *   the other in outbox order, and when one fails the rest of its key in the batch are released, so a
- *   relay never reorders a key.
+ *   the other in outbox order, each once the broker acknowledged the one before, and when one fails
+ *   the rest of its key in the batch are released, so a relay never reorders a key.
+ * - The loop pipelines: after a full batch it claims the next while this one publishes, and marks a
+ *   batch while the next publishes. At most two batches are leased at once; `stop()` hands back the
+ *   one claimed ahead (`release`) and waits for the last mark.
  * - A failed publish is counted with `recordFailure` and retried after the backoff; at the store's
  *   `maxAttempts` it goes to the store's dead letters and the rest of its key flows on.
  * - The loop never dies: a store failure (database down) is logged and retried with backoff.
  * - After an empty or partial batch it sleeps `pollIntervalMs`, or until `notify()` (called by the
- *   store after each same-process commit that enqueued).
+ *   store's `onCommit` after each commit that enqueued; see the store for commits of other processes).
  *
  * @throws AllFrameError `"configuration"` (constructor) for a `batchSize`, `leaseMs` or
  *   `pollIntervalMs` below 1.
@@ -163,17 +129,30 @@ export class OutboxRelay {
    *   published before that are published again after the lease.
    */
   async runOnce(): Promise<number> {
-    const batch = await this.#store.claim(this.#batchSize, this.#leaseMs, this.workerId);
+    const batch = await this.#claim();
     if (batch.length === 0) return 0;
+    const { published, failure } = await this.#publish(batch);
+    // Mark what went out even when some group failed on the store: fewer duplicates later.
+    await this.#store.markPublished(published);
+    if (failure !== undefined) throw failure.reason;
+    return batch.length;
+  }
+
+  #claim(): Promise<OutboxRecord[]> {
+    return this.#store.claim(this.#batchSize, this.#leaseMs, this.workerId);
+  }
+
+  /** Publishes a claimed batch; answers the ids that went out and the first store failure, if any. */
+  async #publish(batch: readonly OutboxRecord[]): Promise<{
+    published: string[];
+    failure: PromiseRejectedResult | undefined;
+  }> {
     this.#batches++;
     const published: string[] = [];
     const results = await Promise.allSettled(
       groupByKey(batch).map((group) => this.#publishInOrder(group, published)),
     );
-    // Mark what went out even when some group failed on the store: fewer duplicates later.
-    await this.#store.markPublished(published);
-    for (const result of results) if (result.status === "rejected") throw result.reason;
-    return batch.length;
+    return { published, failure: results.find((r) => r.status === "rejected") };
   }
 
   async #publishInOrder(group: readonly OutboxRecord[], published: string[]): Promise<void> {
@@ -215,13 +194,44 @@ export class OutboxRelay {
     };
   }
 
+  /**
+   * `runOnce` over and over, pipelined: while a full batch publishes, the next one is claimed (it
+   * cannot hold a key of this one, whose messages are leased), and a batch's mark runs while the next
+   * one publishes. A mark's failure surfaces at the next step that waits for it.
+   */
   async #run(): Promise<void> {
     let failures = 0;
+    let next: Promise<OutboxRecord[]> | undefined;
+    let marking: Promise<void> = Promise.resolve();
+    const marked = (): Promise<void> => {
+      const pending = marking;
+      marking = Promise.resolve();
+      return pending;
+    };
     while (this.#running) {
       this.#wakeRequested = false;
       let claimed: number;
       try {
-        claimed = await this.runOnce();
+        const prefetched = next;
+        next = undefined;
+        let batch = prefetched === undefined ? [] : await prefetched;
+        if (batch.length === 0) {
+          // The keys of the batch being marked are free only once it is: claim after the mark.
+          await marked();
+          batch = await this.#claim();
+        }
+        claimed = batch.length;
+        if (claimed > 0) {
+          if (claimed === this.#batchSize && this.#running) {
+            next = this.#claim();
+            next.catch(() => undefined); // awaited (and reported) at the next step
+          }
+          const { published, failure } = await this.#publish(batch);
+          await marked();
+          marking = this.#store.markPublished(published);
+          marking.catch(() => undefined); // awaited (and reported) at the next step
+          if (failure !== undefined) throw failure.reason;
+        }
         failures = 0;
       } catch (error) {
         this.#storeErrors++;
@@ -232,6 +242,19 @@ export class OutboxRelay {
         continue;
       }
       if (claimed < this.#batchSize && !this.#wakeRequested) await this.#wait(this.#pollMs, true);
+    }
+    await this.#wind(marked(), next);
+  }
+
+  /** After the loop: waits for the last mark, and hands a batch claimed ahead back at once. */
+  async #wind(marking: Promise<void>, next: Promise<OutboxRecord[]> | undefined): Promise<void> {
+    try {
+      await marking;
+      const ahead = (await next) ?? [];
+      if (ahead.length > 0) await this.#store.release(ahead.map((r) => r.id));
+    } catch (error) {
+      this.#storeErrors++;
+      this.#logger.warn({ err: error }, "outbox relay stop: store failed; leases expire on their own");
     }
   }
 
@@ -251,31 +274,4 @@ export class OutboxRelay {
       if (this.#idle === controller) this.#idle = undefined;
     }
   }
-}
-
-function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 1)
-    throw new AllFrameError("configuration", `outbox relay ${name} must be ≥ 1, got ${value}`);
-  return value;
-}
-
-/** Splits a batch (in outbox order) into per-key runs; a keyless message is a run of its own. */
-function groupByKey(batch: readonly OutboxRecord[]): OutboxRecord[][] {
-  const byKey = new Map<string, OutboxRecord[]>();
-  const groups: OutboxRecord[][] = [];
-  for (const record of batch) {
-    const key = record.event.key;
-    if (key === undefined) {
-      groups.push([record]);
-      continue;
-    }
-    let group = byKey.get(key);
-    if (group === undefined) {
-      group = [];
-      byKey.set(key, group);
-      groups.push(group);
-    }
-    group.push(record);
-  }
-  return groups;
 }

@@ -75,7 +75,10 @@ export interface OutboxStore {
   backlog(): Promise<number>;
   /** The messages that exhausted `maxAttempts`, with the last error; list, inspect, remove (redrive). */
   readonly deadLetters: DeadLetterQueue;
-  /** Calls `listener` after each commit that enqueued at least one message; returns an unsubscribe. */
+  /**
+   * Calls `listener` after each commit that enqueued at least one message (PostgreSQL: also after
+   * such commits of other processes); returns an unsubscribe.
+   */
   onCommit(listener: () => void): () => void;
   /** Releases the connection (SQLite) or the pool lease (PostgreSQL). Idempotent. */
   close(): Promise<void>;
@@ -180,11 +183,17 @@ export function recordFromRow(row: MessageRow): OutboxRecord {
 /**
  * Tells `onCommit` listeners (the relay's wake-up) after a transaction that enqueued has committed,
  * never after a rollback. A listener's failure never reaches the committing caller: the business
- * transaction has already committed, and a wake-up is only a hint (the relay also polls).
+ * transaction has already committed, and a wake-up is only a hint (the relay also polls). A commit
+ * no listener of this process hears goes to `unheard` (PostgreSQL: a NOTIFY for other processes).
  */
 export class CommitNotifier {
   readonly #listeners = new Set<() => void>();
   readonly #enqueuedIn = new WeakSet<SqlTransaction>();
+  readonly #unheard: (() => void) | undefined;
+
+  constructor(unheard?: () => void) {
+    this.#unheard = unheard;
+  }
 
   /** Records that `tx` enqueued messages. */
   enqueued(tx: SqlTransaction): void {
@@ -203,15 +212,26 @@ export class CommitNotifier {
       return value;
     });
     if (enqueued) {
-      for (const listener of this.#listeners) {
-        try {
-          listener();
-        } catch {
-          // A wake-up hint must never fail the business transaction that already committed.
-        }
-      }
+      if (this.#listeners.size > 0) this.wake();
+      else this.#unheard?.();
     }
     return result;
+  }
+
+  /** Calls every listener now (a commit of this process, or one another process announced). */
+  wake(): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener();
+      } catch {
+        // A wake-up hint must never fail the business transaction that already committed.
+      }
+    }
+  }
+
+  /** Listeners registered now. */
+  get size(): number {
+    return this.#listeners.size;
   }
 
   /** Adds a listener; returns its removal. */

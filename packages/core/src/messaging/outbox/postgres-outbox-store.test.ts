@@ -59,3 +59,29 @@ describe("PostgresOutboxStore", () => {
     await assert.rejects(store.backlog(), (e) => hasErrorCode(e, "unavailable"));
   });
 });
+
+describe("PostgresOutboxStore wake-up across processes", () => {
+  it("a commit of a store without a relay wakes the relay of another store on the database", async () => {
+    const url = await server.createDatabase("outbox");
+    const [relaySide, producerSide] = [new PostgresOutboxStore({ url }), new PostgresOutboxStore({ url })];
+    await Promise.all([relaySide.backlog(), producerSide.backlog()]);
+    let woken!: () => void;
+    const wake = new Promise<void>((resolve) => {
+      woken = resolve;
+    });
+    const off = relaySide.onCommit(() => woken());
+    // LISTEN runs on a connection of its own: enqueue until a notification arrives (the first may
+    // go out before the LISTEN is in place; polling would have covered it).
+    let arrived = false;
+    void wake.then(() => {
+      arrived = true;
+    });
+    for (let i = 0; !arrived && i < 500; i++) {
+      await producerSide.transaction((tx) => producerSide.enqueue(tx, [outboxEvent(`e-${i}`)]));
+      await Promise.race([wake, new Promise((resolve) => setImmediate(resolve))]);
+    }
+    assert.ok(arrived, "the relay side heard a commit of the producer side");
+    off();
+    await Promise.all([relaySide.close(), producerSide.close()]);
+  });
+});

@@ -5,7 +5,7 @@
  * @module
  */
 import type pg from "pg";
-import { applyPostgresMigrations, type PostgresMigration } from "../../cqrs/postgres-migrations.ts";
+import { applyPostgresMigrations } from "../../cqrs/postgres-migrations.ts";
 import { AllFrameError } from "../../errors/allframe-error.ts";
 import { leasePool } from "../../persistence/postgres-pool.ts";
 import { type Clock, type IdGenerator, systemClock, uuidGenerator } from "../../runtime/clock.ts";
@@ -25,6 +25,8 @@ import {
   recordFromRow,
   resolveMaxAttempts,
 } from "./outbox-store.ts";
+import { claimSql, ENQUEUE, OUTBOX_LOCKS, OUTBOX_MIGRATIONS } from "./postgres-outbox-sql.ts";
+import { PostgresOutboxWake } from "./postgres-outbox-wake.ts";
 import { deadLetterParams, INSERT_DEAD_LETTER, SqlDeadLetterQueue } from "./sql-dead-letters.ts";
 import {
   postgresFailure,
@@ -33,64 +35,9 @@ import {
   withPostgresTransaction,
 } from "./sql-transaction.ts";
 
-const { messages: T, dead: D } = OUTBOX_TABLES;
+const { messages: T } = OUTBOX_TABLES;
 
-/** Advisory-lock classes ("ALFO", "ALFK"): claims take turns; writers of one key take turns. */
-export const OUTBOX_LOCKS = { claim: 0x414c464f, key: 0x414c464b } as const;
-
-/**
- * The outbox tables. `locked_until` is epoch milliseconds from the store's clock (0 = free), so leases
- * and retry delays run on injected time. `seq` is an identity column: insertion order, which equals
- * commit order per key because `enqueue` makes writers of one key take turns.
- */
-export const OUTBOX_MIGRATIONS: readonly PostgresMigration[] = [
-  {
-    version: 1,
-    name: "outbox and its dead letters",
-    sql: `
-CREATE TABLE ${T} (
-  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  message_id text NOT NULL UNIQUE,
-  type text NOT NULL,
-  key text,
-  envelope jsonb NOT NULL,
-  enqueued_at bigint NOT NULL,
-  attempts integer NOT NULL DEFAULT 0,
-  last_error text,
-  locked_by text,
-  locked_until bigint NOT NULL DEFAULT 0
-);
-CREATE INDEX ${T}_key_seq ON ${T} (key, seq) WHERE key IS NOT NULL;
-CREATE TABLE ${D} (
-  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  id text NOT NULL UNIQUE,
-  message_id text NOT NULL,
-  envelope jsonb NOT NULL,
-  error_name text NOT NULL,
-  error_message text NOT NULL,
-  attempts integer NOT NULL,
-  consumer text NOT NULL,
-  dead_lettered_at text NOT NULL
-);`,
-  },
-];
-
-const CLAIM = `UPDATE ${T} o SET locked_by = $3, locked_until = $1::bigint + $4::bigint
-FROM (
-  SELECT c.seq FROM ${T} c
-  WHERE c.locked_until <= $1::bigint
-    AND NOT EXISTS (
-      SELECT 1 FROM ${T} e WHERE e.key = c.key AND e.seq < c.seq AND e.locked_until > $1::bigint)
-  ORDER BY c.seq LIMIT $2::integer
-  FOR UPDATE OF c SKIP LOCKED
-) picked
-WHERE o.seq = picked.seq
-RETURNING o.message_id, o.seq, o.envelope, o.attempts, o.enqueued_at`;
-
-const ENQUEUE = `INSERT INTO ${T} (message_id, type, key, envelope, enqueued_at)
-SELECT m.id, m.type, m.key, m.envelope::jsonb, $5::bigint
-FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS m(id, type, key, envelope, n)
-ORDER BY m.n`;
+export { OUTBOX_LOCKS, OUTBOX_MIGRATIONS } from "./postgres-outbox-sql.ts";
 
 /** Options of {@link PostgresOutboxStore}: `url` for the shared pool of that URL, or your own `pool`. */
 export interface PostgresOutboxStoreOptions extends OutboxStoreOptions {
@@ -113,6 +60,10 @@ function isUniqueViolation(error: unknown): boolean {
  * split one key's messages between them, and `FOR UPDATE SKIP LOCKED`, so they never wait on rows
  * being marked. Enqueueing a keyed message takes that key's advisory lock until commit.
  *
+ * Wake-up across processes: while a relay of this process listens (`onCommit`), the store LISTENs
+ * on `allframe_outbox`; a commit that enqueued and that no relay of its own process hears sends a
+ * NOTIFY there after it (see `PostgresOutboxWake`), so a relay elsewhere starts at once.
+ *
  * @throws AllFrameError `"configuration"` (constructor) with neither `url` nor `pool`, or a bad
  *   `maxAttempts`; `"unavailable"` whenever the server cannot be reached (callers retry).
  * @example
@@ -131,7 +82,8 @@ export class PostgresOutboxStore implements OutboxStore {
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
   readonly #consumer: string;
-  readonly #commits = new CommitNotifier();
+  readonly #commits: CommitNotifier;
+  readonly #wake: PostgresOutboxWake;
   readonly #onPoolError = () => undefined;
   #ready: Promise<void> | undefined;
   #closed = false;
@@ -156,6 +108,8 @@ export class PostgresOutboxStore implements OutboxStore {
     } else {
       throw new AllFrameError("configuration", "PostgresOutboxStore needs a url or a pool");
     }
+    this.#wake = new PostgresOutboxWake(this.#pool, () => this.#commits.wake());
+    this.#commits = new CommitNotifier(() => this.#wake.notify());
     this.deadLetters = new SqlDeadLetterQueue(async (sql, params) => {
       await this.#ensureReady();
       return (await this.#pool.query(sql, params as unknown[])).rows;
@@ -194,14 +148,8 @@ export class PostgresOutboxStore implements OutboxStore {
     const encoded = encodeMessages(messages);
     if (encoded.length === 0) return;
     await this.#ensureReady();
+    // Sorted, so two transactions locking the same keys cannot deadlock.
     const keys = [...new Set(encoded.flatMap((m) => (m.key === null ? [] : [m.key])))].sort();
-    if (keys.length > 0) {
-      // Sorted, so two transactions locking the same keys cannot deadlock.
-      await tx.query("SELECT pg_advisory_xact_lock($1, hashtext(k)) FROM unnest($2::text[]) AS k", [
-        OUTBOX_LOCKS.key,
-        keys,
-      ]);
-    }
     try {
       await tx.query(ENQUEUE, [
         encoded.map((m) => m.id),
@@ -209,6 +157,8 @@ export class PostgresOutboxStore implements OutboxStore {
         encoded.map((m) => m.key),
         encoded.map((m) => m.envelope),
         this.#clock.now().getTime(),
+        OUTBOX_LOCKS.key,
+        keys,
       ]);
     } catch (error) {
       if (isUniqueViolation(error))
@@ -224,11 +174,15 @@ export class PostgresOutboxStore implements OutboxStore {
   async claim(batchSize: number, leaseMs: number, workerId: string): Promise<OutboxRecord[]> {
     assertClaim(batchSize, leaseMs, workerId);
     const now = this.#clock.now().getTime();
-    const rows = await this.#tx(async (tx) => {
-      await tx.query("SELECT pg_advisory_xact_lock($1, 1)", [OUTBOX_LOCKS.claim]);
-      return tx.query<MessageRow>(CLAIM, [now, batchSize, workerId, Math.ceil(leaseMs)]);
-    });
-    return rows.map(recordFromRow).sort((a, b) => a.seq - b.seq);
+    await this.#ensureReady();
+    let results: pg.QueryResult<MessageRow>[];
+    try {
+      const sql = claimSql(now, batchSize, workerId, leaseMs);
+      results = (await this.#pool.query(sql)) as unknown as pg.QueryResult<MessageRow>[];
+    } catch (error) {
+      throw postgresFailure("claim", error);
+    }
+    return (results[1]?.rows ?? []).map(recordFromRow).sort((a, b) => a.seq - b.seq);
   }
 
   async markPublished(ids: readonly string[]): Promise<void> {
@@ -278,13 +232,19 @@ export class PostgresOutboxStore implements OutboxStore {
   }
 
   onCommit(listener: () => void): () => void {
-    return this.#commits.add(listener);
+    const off = this.#commits.add(listener);
+    this.#wake.listen(true);
+    return () => {
+      off();
+      this.#wake.listen(this.#commits.size > 0);
+    };
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#commits.clear();
+    this.#wake.close();
     await this.#release();
   }
 }
