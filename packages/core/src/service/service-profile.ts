@@ -28,12 +28,17 @@ export interface ObservabilityProfile {
 export interface ComplianceProfile {
   readonly audit_logging?: boolean;
   readonly pii_fields?: readonly string[];
+  /** Informational here: retention is enforced by each store's clean-up, not by the runtime. */
+  readonly data_retention_days?: number;
+  readonly gdpr_enabled?: boolean;
+  readonly hipaa_enabled?: boolean;
 }
 
 /** `[security]`, as architecture.toml writes it. */
 export interface SecurityProfile {
   readonly secrets_manager?: "aws-secrets" | "vault" | "gcp-secrets" | "env";
   readonly mtls?: boolean;
+  readonly api_key_rotation_days?: number;
   readonly authentication?: {
     readonly provider?: string;
     readonly jwt_issuer?: string;

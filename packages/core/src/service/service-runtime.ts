@@ -8,6 +8,8 @@
  * resilient and traced out of the box; seed 004: policies declared as data, run by the orchestrator).
  * @module
  */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import type pino from "pino";
 import type { EventBus } from "../messaging/event-bus.ts";
 import { createEventBus } from "../messaging/event-bus-registry.ts";
@@ -27,6 +29,13 @@ import { openAuditLog } from "../security/audit/json-lines-audit-log.ts";
 import { instrumentHttp } from "./http-instrumentation.ts";
 import { profileTracingDefaults } from "./profile-tracing.ts";
 import type { ServiceProfile } from "./service-profile.ts";
+
+/** `openAuditLog`, creating the file's folder first (`.data/` on a fresh checkout). */
+function openAuditLogIn(env: Readonly<Record<string, string | undefined>>): AuditLog {
+  const file = env.AUDIT_LOG_FILE?.trim();
+  if (file !== undefined && file !== "" && file !== "-") mkdirSync(dirname(file), { recursive: true });
+  return openAuditLog({ ...env });
+}
 
 /** Options for {@link createServiceRuntime}. */
 export interface ServiceRuntimeOptions {
@@ -81,7 +90,7 @@ export function createServiceRuntime(opts: ServiceRuntimeOptions): ServiceRuntim
     createTracing(
       tracingConfigFromEnv(env, profileTracingDefaults(opts.name, profile.observability ?? {}, env)),
     );
-  const audit = profile.compliance?.audit_logging === true ? openAuditLog(env) : undefined;
+  const audit = profile.compliance?.audit_logging === true ? openAuditLogIn(env) : undefined;
   const logger = createLogger({
     service: opts.name,
     env,

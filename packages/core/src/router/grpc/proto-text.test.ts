@@ -171,6 +171,12 @@ describe("buildProtoFile", () => {
     });
   });
 
+  it("makes a named (.meta id) loose object at the root a message of its declared fields, not a wrapped Value", () => {
+    const entity = z.looseObject({ name: z.string().optional(), id: z.string() }).meta({ id: "Thing" });
+    const root = parse(buildProtoFile([thing(z.object({ id: z.string() }), entity)], { package: "t.v1" }));
+    assert.deepEqual(fieldsOf(root, "t.v1.SaveThingResponse"), { name: "optional string", id: "string" });
+  });
+
   it("rejects what protobuf cannot name, with the place and what to do", () => {
     const configuration = (fn: () => unknown, pattern: RegExp) =>
       assert.throws(

@@ -82,8 +82,12 @@ export class ProtoTypeRegistry {
    * @throws AllFrameError `configuration` naming `where` when a key has no protobuf field name or two
    *   keys map to the same one.
    */
-  addRoot(name: string, schema: JsonSchema, where: string, description?: string): { wrapped: boolean } {
-    const defs = isSchema(schema.$defs) ? (schema.$defs as Record<string, JsonSchema>) : {};
+  addRoot(name: string, given: JsonSchema, where: string, description?: string): { wrapped: boolean } {
+    const defs = isSchema(given.$defs) ? (given.$defs as Record<string, JsonSchema>) : {};
+    // A root with a `.meta({ id })` is written as a $ref to its definition; the message is that definition.
+    const ref = text(given, "$ref");
+    const target = ref?.startsWith("#/$defs/") === true ? defs[ref.slice("#/$defs/".length)] : undefined;
+    const schema = target ?? given;
     const rootIsMessage = isSchema(schema.properties);
     const scope: RootScope = { name, defs, rootIsMessage, where };
     if (rootIsMessage) {
