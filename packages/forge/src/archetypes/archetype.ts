@@ -40,6 +40,11 @@ export interface ServicePlan {
   readonly imports: readonly string[];
   /** Statements inside `createService`, after `config`, `host` and `bus` exist. */
   readonly body: string;
+  /**
+   * The variable `body` leaves holding the service's handler definitions; the scaffold serves them over
+   * the service's `protocols` (REST, GraphQL, gRPC) with `serveProtocols`. Absent: routes are Hono only.
+   */
+  readonly handlers?: string;
   readonly env: readonly EnvVarSpec[];
   readonly routes: readonly RouteSpec[];
   /** `it(...)` blocks for `src/service.test.ts`; in scope: `url`, `host`, `bus`, `json`, `waitFor`. */

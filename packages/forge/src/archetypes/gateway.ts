@@ -127,31 +127,66 @@ export const gatewayArchetype: Archetype = {
     files.write(
       "src/presentation/rest/provider-routes.ts",
       code`
-        import { AllFrameError, type Hono, readJson, z } from "@allframe/core";
+        import { AllFrameError, type Hono, readJson, type ResilienceOrchestrator, z } from "@allframe/core";
         import type { IntegrationProvider } from "../../domain/provider.ts";
 
         const payload = z.record(z.string(), z.unknown());
 
-        /** List providers; run an operation on one. */
-        export function registerProviderRoutes(app: Hono, providers: Map<string, IntegrationProvider>, timeoutMs: number): void {
-          app.get("/providers", (c) => c.json({ items: [...providers.values()].map((p) => ({ name: p.name, kind: p.kind })) }));
+        /** How provider calls run: the resilience policies, the request's time budget, the idempotency key header. */
+        export interface ProviderCallOptions {
+          readonly resilience: ResilienceOrchestrator;
+          readonly timeoutMs: number;
+          readonly keyHeader: string;
+        }
+
+        /**
+         * List providers (with their breaker state); run an operation on one under its \`provider:<name>\`
+         * policy: breaker, retry with backoff, bulkhead. A call carrying an idempotency key may be retried
+         * (the provider deduplicates it); one without runs once when the policy says \`idempotent_only\`.
+         */
+        export function registerProviderRoutes(app: Hono, providers: Map<string, IntegrationProvider>, opts: ProviderCallOptions): void {
+          app.get("/providers", (c) =>
+            c.json({
+              items: [...providers.values()].map((p) => ({
+                name: p.name,
+                kind: p.kind,
+                breaker: opts.resilience.circuitBreaker(\`provider:\${p.name}\`)?.state ?? "none",
+              })),
+            }),
+          );
           app.post("/providers/:provider/operations/:operation", async (c) => {
             const provider = providers.get(c.req.param("provider"));
             if (provider === undefined) throw new AllFrameError("not-found", \`no provider \${c.req.param("provider")}\`);
             const body = await readJson(c, payload);
-            return c.json(await provider.execute(c.req.param("operation"), body, AbortSignal.timeout(timeoutMs)));
+            const operation = c.req.param("operation");
+            const result = await opts.resilience.execute(
+              \`provider:\${provider.name}\`,
+              (signal) => provider.execute(operation, body, signal),
+              { idempotent: c.req.header(opts.keyHeader) !== undefined, signal: AbortSignal.timeout(opts.timeoutMs) },
+            );
+            return c.json(result);
           });
         }
       `,
     );
     const first = providers[0] ?? "provider";
+    // Without an idempotency key a call runs once when retry.idempotent_only; otherwise each retry
+    // attempt is a failure the breaker counts, so the breaker opens in fewer calls.
+    const attemptsPerCall = service.resilience.retry.idempotent_only
+      ? 1
+      : service.resilience.retry.max_attempts;
+    const threshold = Math.ceil(service.resilience.circuit_breaker.failure_threshold / attemptsPerCall);
     return {
       imports: [
         'import { createProviders } from "./application/providers.ts";',
         'import { registerProviderRoutes } from "./presentation/rest/provider-routes.ts";',
       ],
       body: code`
-        registerProviderRoutes(host.app, createProviders(config), ${service.resilience.circuit_breaker.timeout_ms});
+        registerProviderRoutes(host.app, createProviders(config), {
+          resilience,
+          timeoutMs: ${service.resilience.circuit_breaker.timeout_ms},
+          keyHeader: ${str(service.idempotency?.key_header ?? "Idempotency-Key")},
+        });
       `,
       env: [
         {
@@ -187,6 +222,24 @@ export const gatewayArchetype: Archetype = {
           });
           assert.equal(result.status, 200);
           assert.equal(result.body.status, "succeeded");
+        });
+
+        it("opens ${first}'s breaker after ${threshold} failures in a row and then rejects without calling it", async () => {
+          const failing = await startService(createService, {
+            env: { ...TEST_ENV, FAKE_PROVIDER_FAILURE_RATE: "1" },
+          });
+          try {
+            const charge = () =>
+              failing.request<{ error: { message: string } }>("/providers/${first}/operations/charge", { method: "POST", body: { amount: 1 } });
+            for (let i = 0; i < ${threshold}; i++) assert.equal((await charge()).status, 503);
+            const providers = await failing.request<{ items: Array<{ name: string; breaker: string }> }>("/providers");
+            assert.equal(providers.body.items.find((p) => p.name === ${str(first)})?.breaker, "open");
+            const rejected = await charge();
+            assert.equal(rejected.status, 503);
+            assert.match(rejected.body.error.message, /circuit breaker .* is open/);
+          } finally {
+            await failing.stop();
+          }
         });
 
         it("answers 404 for an unknown provider", async () => {

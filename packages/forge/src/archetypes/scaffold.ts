@@ -11,7 +11,8 @@ import { blocks, code, lines } from "../generators/typescript/code.ts";
 import { str } from "../generators/typescript/names.ts";
 import { allframeSpec } from "../generators/typescript/package-specs.ts";
 import type { Archetype, EnvVarSpec, RouteSpec, ServicePlan } from "./archetype.ts";
-import { idempotencyWiring } from "./shared.ts";
+import { profileModule } from "./profile.ts";
+import { grpcPackage, idempotencyWiring } from "./shared.ts";
 
 /** The outcome of scaffolding one service, for the workspace, docs and compose generators. */
 export interface ScaffoldedService {
@@ -47,6 +48,26 @@ function commonEnv(service: ResolvedService): EnvVarSpec[] {
   ];
 }
 
+/** Variables the architecture's cross-cutting tables add: the audit log file, the gRPC port. */
+function profileEnv(architecture: ResolvedArchitecture, service: ResolvedService): EnvVarSpec[] {
+  const vars: EnvVarSpec[] = [];
+  if (architecture.architecture.compliance?.audit_logging === true) {
+    vars.push({
+      name: "AUDIT_LOG_FILE",
+      schema: `z.string().default(${str(`.data/${service.name}-audit.jsonl`)})`,
+      description: "PII audit trail ([compliance].audit_logging): a JSON-lines file, or - for stdout.",
+    });
+  }
+  if (service.grpcPort !== undefined) {
+    vars.push({
+      name: "GRPC_PORT",
+      schema: `z.coerce.number().int().min(0).max(65535).default(${service.grpcPort})`,
+      description: "gRPC port (reflection on; the explorer page is /grpc on the HTTP port).",
+    });
+  }
+  return vars;
+}
+
 function packageJson(
   architecture: ResolvedArchitecture,
   service: ResolvedService,
@@ -66,13 +87,26 @@ function packageJson(
 }
 
 /** Every variable the service reads: the common ones, the archetype's, and idempotency's. */
-function envOf(service: ResolvedService, plan: ServicePlan): EnvVarSpec[] {
+function envOf(
+  architecture: ResolvedArchitecture,
+  service: ResolvedService,
+  plan: ServicePlan,
+): EnvVarSpec[] {
   const idempotency = idempotencyWiring(service);
-  return [...commonEnv(service), ...plan.env, ...(idempotency === undefined ? [] : [idempotency.env])];
+  return [
+    ...commonEnv(service),
+    ...profileEnv(architecture, service),
+    ...plan.env,
+    ...(idempotency === undefined ? [] : [idempotency.env]),
+  ];
 }
 
-function configModule(service: ResolvedService, plan: ServicePlan): string {
-  const vars = envOf(service, plan);
+function configModule(
+  architecture: ResolvedArchitecture,
+  service: ResolvedService,
+  plan: ServicePlan,
+): string {
+  const vars = envOf(architecture, service, plan);
   const fields = vars.map((v) => `/** ${v.description} */\n${v.name}: ${v.schema},`).join("\n");
   return code`
     import { loadEnvConfig, z } from "@allframe/core";
@@ -91,17 +125,36 @@ function configModule(service: ResolvedService, plan: ServicePlan): string {
   `;
 }
 
+/** Runtime parts the service's statements use, so the generated code declares no unused variable. */
+function runtimeParts(statements: string): string[] {
+  return ["logger", "bus", "resilience", "metrics"].filter((name) =>
+    new RegExp(`(?<![.\\w])${name}\\b`).test(statements),
+  );
+}
+
 function serviceModule(
   architecture: ResolvedArchitecture,
   service: ResolvedService,
   plan: ServicePlan,
 ): string {
   const idempotency = idempotencyWiring(service);
+  // Handlers get handler-level keys (every protocol); Hono routes get the HTTP middleware.
+  const idempotencyStatements =
+    idempotency === undefined
+      ? ""
+      : `${idempotency.statements}${plan.handlers === undefined ? idempotency.middleware : ""}`;
+  const statements = `${idempotencyStatements}\n${plan.body}\n${serveCall(architecture, service, plan)}`;
+  const parts = ["host", ...runtimeParts(statements)].join(", ");
+  const audit = architecture.architecture.compliance?.audit_logging === true;
   const imports = lines(
-    'import { createEventBus, createLogger, createServiceHost, type EventBus, type ServiceHost } from "@allframe/core";',
+    'import { createServiceRuntime, type EventBus, type ServiceHost } from "@allframe/core";',
     idempotency !== undefined &&
-      'import { HOUR_MS, idempotencyMiddleware, openIdempotencyStore } from "@allframe/core";',
+      (plan.handlers === undefined
+        ? 'import { HOUR_MS, idempotencyMiddleware, openIdempotencyStore } from "@allframe/core";'
+        : 'import { HOUR_MS, idempotentHandlers, openIdempotencyStore } from "@allframe/core";'),
+    plan.handlers !== undefined && 'import { serveProtocols } from "@allframe/core";',
     'import { loadConfig } from "./config.ts";',
+    'import { PROFILE } from "./profile.ts";',
     ...plan.imports,
   );
   return blocks(
@@ -119,28 +172,51 @@ function serviceModule(
     code`
       /**
        * Builds ${service.name} (${service.type}): ${service.responsibility ?? "see README.md"}.
-       * Returns the host unstarted; call \`start()\` to listen and \`stop()\` to shut down gracefully.
+       * Logging (secrets and PII redacted), tracing, /metrics and the resilience policies come from
+       * \`src/profile.ts\`. Returns the host unstarted; call \`start()\` to listen and \`stop()\` to shut down.
        */
       export async function createService(deps: ServiceDeps = {}): Promise<ServiceHost> {
-        const config = loadConfig(deps.env ?? process.env);
-        const logger = createLogger({ service: SERVICE_NAME, level: config.LOG_LEVEL });
-        const host = createServiceHost({
+        const env = deps.env ?? process.env;
+        const config = loadConfig(env);
+        const { ${parts} } = createServiceRuntime({
           name: SERVICE_NAME,
           version: ${str(architecture.architecture.architecture.version)},
           port: deps.port ?? config.PORT,
           host: config.HOST,
-          logger,
+          env: { ...env, LOG_LEVEL: config.LOG_LEVEL${audit ? ", AUDIT_LOG_FILE: config.AUDIT_LOG_FILE" : ""} },
+          profile: PROFILE,
+          ...(deps.bus === undefined ? {} : { bus: deps.bus }),
         });
-        const bus = deps.bus ?? createEventBus({ url: config.EVENT_BUS_URL, logger });
-        if (deps.bus === undefined) host.onShutdown("event-bus", () => bus.close());
-        ${idempotency?.statements.trimEnd() ?? ""}
+        ${idempotencyStatements.trimEnd()}
 
         ${plan.body.trimEnd()}
+        ${serveCall(architecture, service, plan)}
 
         return host;
       }
     `,
   );
+}
+
+/** Serves the plan's handlers over the service's protocols (idempotent when the service asks for it). */
+function serveCall(architecture: ResolvedArchitecture, service: ResolvedService, plan: ServicePlan): string {
+  if (plan.handlers === undefined) return "";
+  const idempotency = idempotencyWiring(service);
+  const handlers =
+    idempotency === undefined
+      ? plan.handlers
+      : `idempotentHandlers(${plan.handlers}, { store: idempotencyStore, keyHeader: ${str(idempotency.keyHeader)}, ttlMs: ${idempotency.ttlHours} * HOUR_MS })`;
+  const grpc =
+    service.grpcPort === undefined
+      ? ""
+      : `grpc: { port: config.GRPC_PORT, host: config.HOST, package: ${str(grpcPackage(architecture, service))} },`;
+  return code`
+    serveProtocols(host, ${handlers}, {
+      protocols: ${JSON.stringify(service.protocols)},
+      federation: ${service.graphql?.federation === true},
+      ${grpc}
+    });
+  `;
 }
 
 const MAIN = code`
@@ -163,10 +239,28 @@ function idempotencyTest(service: ResolvedService, plan: ServicePlan): string {
       const first = await svc.request(${str(example.path)}, init);
       const retry = await svc.request(${str(example.path)}, init);
       assert.equal(retry.status, first.status);
-      assert.deepEqual(retry.body, first.body);
-      assert.equal(retry.headers.get("idempotent-replayed"), "true");
+      assert.deepEqual(retry.body, first.body);${
+        plan.handlers === undefined
+          ? '\n      assert.equal(retry.headers.get("idempotent-replayed"), "true");'
+          : ""
+      }
       const reused = await svc.request(${str(example.path)}, { ...init, body: { other: true } });
       assert.equal(reused.status, 422);
+    });
+  `;
+}
+
+/** GraphQL answers over HTTP when the service lists it (its handlers' schema, introspected). */
+function protocolTests(service: ResolvedService, plan: ServicePlan): string {
+  if (plan.handlers === undefined || !service.protocols.includes("graphql")) return "";
+  return code`
+    it("answers GraphQL at /graphql from the same handlers", async () => {
+      const { status, body } = await svc.request<{ data: { __schema: { queryType: { name: string } } } }>("/graphql", {
+        method: "POST",
+        body: { query: "{ __schema { queryType { name } } }" },
+      });
+      assert.equal(status, 200);
+      assert.equal(body.data.__schema.queryType.name, "Query");
     });
   `;
 }
@@ -174,6 +268,7 @@ function idempotencyTest(service: ResolvedService, plan: ServicePlan): string {
 function testModule(service: ResolvedService, plan: ServicePlan): string {
   const env = {
     LOG_LEVEL: "silent",
+    ...(service.grpcPort === undefined ? {} : { GRPC_PORT: "0" }),
     ...plan.testEnv,
     ...(idempotencyWiring(service) === undefined ? {} : { IDEMPOTENCY_STORE_URL: "memory:" }),
   };
@@ -187,10 +282,13 @@ function testModule(service: ResolvedService, plan: ServicePlan): string {
   return code`
     ${imports}
 
+    /** Embedded stand-ins only: in-memory stores, quiet logs, any free port. */
+    const TEST_ENV: Record<string, string> = ${JSON.stringify(env)};
+
     describe(${str(service.name)}, () => {
       let svc: ServiceHarness;
       before(async () => {
-        svc = await startService(createService, { env: ${JSON.stringify(env)} });
+        svc = await startService(createService, { env: TEST_ENV });
       });
       after(async () => {
         await svc.stop();
@@ -204,7 +302,15 @@ function testModule(service: ResolvedService, plan: ServicePlan): string {
         assert.equal((await svc.request("/ready")).status, 200);
       });
 
+      it("exposes Prometheus metrics at /metrics, labelled by route", async () => {
+        await svc.request("/health");
+        const text = await (await fetch(\`\${svc.url}/metrics\`)).text();
+        assert.match(text, /http_server_requests_total\\{[^}]*route="\\/health"/);
+      });
+
       ${plan.tests.trimEnd()}
+
+      ${protocolTests(service, plan).trimEnd()}
 
       ${idempotencyTest(service, plan).trimEnd()}
     });
@@ -241,15 +347,21 @@ function routeTable(routes: readonly RouteSpec[]): string {
   return ["| Method | Path | What it does |", "|---|---|---|", ...rows].join("\n");
 }
 
-function readme(service: ResolvedService, archetype: Archetype, plan: ServicePlan): string {
-  const env = envOf(service, plan).map((v) => `| \`${v.name}\` | ${v.description} |`);
+function readme(
+  architecture: ResolvedArchitecture,
+  service: ResolvedService,
+  archetype: Archetype,
+  plan: ServicePlan,
+): string {
+  const env = envOf(architecture, service, plan).map((v) => `| \`${v.name}\` | ${v.description} |`);
   return code`
     # ${service.name}
 
     ${service.responsibility ?? ""}
 
     Type: **${service.type}**: ${archetype.summary}
-    Protocols: ${service.protocols.join(", ")} (REST is served now; GraphQL and gRPC arrive with the router).
+    Protocols: ${service.protocols.join(", ")}. Every service also serves \`/metrics\` (Prometheus) and traces each
+    request (OpenTelemetry; set \`OTEL_EXPORTER_OTLP_ENDPOINT\` to export).
 
     ## Run
 
@@ -285,11 +397,12 @@ export function scaffoldService(
   const files = { write: (path: string, content: string) => write(`${dir}/${path}`, content) };
   const plan = archetype.plan({ architecture, service, files });
   files.write("package.json", packageJson(architecture, service, plan, join(outDir, dir)));
-  files.write("src/config.ts", configModule(service, plan));
+  files.write("src/config.ts", configModule(architecture, service, plan));
+  files.write("src/profile.ts", profileModule(architecture, service));
   files.write("src/service.ts", serviceModule(architecture, service, plan));
   files.write("src/main.ts", MAIN);
   files.write("src/service.test.ts", testModule(service, plan));
   files.write("Dockerfile", dockerfile(service));
-  files.write("README.md", readme(service, archetype, plan));
+  files.write("README.md", readme(architecture, service, archetype, plan));
   return { service, archetype, plan, dir };
 }

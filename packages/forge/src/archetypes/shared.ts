@@ -3,7 +3,7 @@
  * service publishes and consumes.
  * @module
  */
-import type { ResolvedService } from "../config/resolve.ts";
+import type { ResolvedArchitecture, ResolvedService } from "../config/resolve.ts";
 import { code } from "../generators/typescript/code.ts";
 import { str } from "../generators/typescript/names.ts";
 import type { EnvVarSpec, ServiceFiles } from "./archetype.ts";
@@ -40,7 +40,9 @@ export function eventsModule(files: ServiceFiles, service: ResolvedService): voi
 /** The Idempotency-Key wiring of a service whose `[services.idempotency]` is enabled, or undefined. */
 export function idempotencyWiring(
   service: ResolvedService,
-): { env: EnvVarSpec; statements: string; keyHeader: string } | undefined {
+):
+  | { env: EnvVarSpec; statements: string; middleware: string; keyHeader: string; ttlHours: number }
+  | undefined {
   const idempotency = service.idempotency;
   if (idempotency?.enabled !== true) return undefined;
   const keyHeader = idempotency.key_header ?? "Idempotency-Key";
@@ -48,19 +50,32 @@ export function idempotencyWiring(
   const storage = idempotency.storage ?? "sqlite";
   return {
     keyHeader,
+    ttlHours,
     env: {
       name: "IDEMPOTENCY_STORE_URL",
       schema: `z.string().default(${str(`sqlite:.data/${service.name}-idempotency.sqlite`)})`,
       description: `Idempotency key store (the architecture names ${storage}): sqlite:<file>, memory:, postgres://..., redis://...`,
     },
     statements: code`
-      // Idempotency-Key (Stripe semantics): a retried POST replays the first answer instead of running twice.
+      // Idempotency-Key (Stripe semantics): a retried call replays the first answer instead of running twice.
       const idempotencyStore = openIdempotencyStore(config.IDEMPOTENCY_STORE_URL);
       host.onShutdown("idempotency-store", () => idempotencyStore.close());
+    `,
+    middleware: code`
       host.app.use(
         "*",
         idempotencyMiddleware({ store: idempotencyStore, keyHeader: ${str(keyHeader)}, ttlMs: ${ttlHours} * HOUR_MS }),
       );
     `,
   };
+}
+
+/** The protobuf package of a service's gRPC API, e.g. `e_commerce_platform.user_service.v1`. */
+export function grpcPackage(architecture: ResolvedArchitecture, service: ResolvedService): string {
+  const segment = (name: string) =>
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "_")
+      .replace(/^_+|_+$/g, "");
+  return `${segment(architecture.architecture.architecture.name)}.${segment(service.name)}.v1`;
 }

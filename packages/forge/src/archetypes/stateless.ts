@@ -4,11 +4,11 @@
  * Deleted` when the service declares those events (seed 000, "Archetype: Stateless Microservice").
  * @module
  */
-import type { ResolvedService } from "../config/resolve.ts";
+import type { ResolvedArchitecture, ResolvedService } from "../config/resolve.ts";
 import { code } from "../generators/typescript/code.ts";
 import { camelCase, kebabCase, pascalCase, pluralKebab, str } from "../generators/typescript/names.ts";
 import type { Archetype, RouteSpec, ServiceFiles } from "./archetype.ts";
-import { databaseEnv, eventsModule } from "./shared.ts";
+import { databaseEnv, eventsModule, grpcPackage } from "./shared.ts";
 
 function entitiesOf(service: ResolvedService): string[] {
   const declared = service.domain?.entities ?? [];
@@ -48,20 +48,27 @@ function writeEntity(files: ServiceFiles, service: ResolvedService, entity: stri
       import { z } from "@allframe/core";
 
       /**
-       * What a client sends to create or replace a ${entity}. Unknown fields are kept; add typed fields
-       * here (e.g. \`email: z.email()\`) to validate them.
+       * What a client sends to create or replace a ${entity}. Declared fields are validated and appear in
+       * the OpenAPI document, the GraphQL schema and the .proto; undeclared fields are kept over REST.
+       * Add the entity's real fields here (e.g. \`email: z.email()\`).
        */
-      export const ${v}Input = z.looseObject({});
+      export const ${v}Input = z.looseObject({
+        name: z.string().min(1).optional().describe("Display name of the ${entity}"),
+      });
 
       export type ${entity}Input = z.output<typeof ${v}Input>;
 
       /** A stored ${entity}: the client's fields plus identity and audit fields. */
-      export type ${entity} = ${entity}Input & {
-        id: string;
-        version: number;
-        createdAt: string;
-        updatedAt: string;
-      };
+      export const ${v}Schema = ${v}Input
+        .extend({
+          id: z.string().describe("${entity} id (UUIDv7)"),
+          version: z.number().int().describe("Incremented by every replace"),
+          createdAt: z.string().describe("ISO-8601 UTC"),
+          updatedAt: z.string().describe("ISO-8601 UTC"),
+        })
+        .meta({ id: ${str(entity)} });
+
+      export type ${entity} = z.output<typeof ${v}Schema>;
     `,
   );
   files.write(
@@ -116,36 +123,109 @@ function writeEntity(files: ServiceFiles, service: ResolvedService, entity: stri
     `,
   );
   const path = `/${pluralKebab(entity)}`;
+  const grpc = `grpc: { service: ${str(`${entity}Service`)} }`;
+  const listField = camelCase(pluralKebab(entity));
   files.write(
-    `src/presentation/rest/${file}-routes.ts`,
+    `src/presentation/handlers/${file}-handlers.ts`,
     code`
-      import { type Hono, parseQuery, readJson, z } from "@allframe/core";
+      import { defineHandler, type HandlerDefinition, z } from "@allframe/core";
       import type { ${entity}Service } from "../../application/${file}-service.ts";
-      import { ${v}Input } from "../../domain/entities/${file}.ts";
+      import { ${v}Input, ${v}Schema } from "../../domain/entities/${file}.ts";
 
+      const byId = z.object({ id: z.string().min(1) });
       const page = z.object({
         limit: z.coerce.number().int().min(1).max(500).default(50),
         offset: z.coerce.number().int().min(0).default(0),
       });
 
-      /** REST routes for ${entity} under \`${path}\`. */
-      export function register${entity}Routes(app: Hono, service: ${entity}Service): void {
-        app.post(${str(path)}, async (c) => c.json(await service.create(await readJson(c, ${v}Input)), 201));
-        app.get(${str(path)}, async (c) => {
-          const { limit, offset } = parseQuery(c, page);
-          return c.json({ items: await service.list(limit, offset), limit, offset });
-        });
-        app.get(${str(`${path}/:id`)}, async (c) => c.json(await service.get(c.req.param("id"))));
-        app.put(${str(`${path}/:id`)}, async (c) =>
-          c.json(await service.replace(c.req.param("id"), await readJson(c, ${v}Input))),
-        );
-        app.delete(${str(`${path}/:id`)}, async (c) => {
-          await service.delete(c.req.param("id"));
-          return c.body(null, 204);
-        });
+      /**
+       * ${entity} over every protocol the service lists, from one definition each: REST under
+       * \`${path}\`, GraphQL (\`${v}\`, \`${listField}\` and mutations), gRPC \`${entity}Service\`.
+       */
+      export function ${v}Handlers(service: ${entity}Service): HandlerDefinition[] {
+        return [
+          defineHandler({
+            kind: "unary",
+            name: "create${entity}",
+            description: "Creates a ${entity}.",
+            input: ${v}Input,
+            output: ${v}Schema,
+            rest: { method: "POST", path: ${str(path)} },
+            graphql: { operation: "mutation" },
+            ${grpc},
+            handle: (input) => service.create(input),
+          }),
+          defineHandler({
+            kind: "unary",
+            name: "get${entity}",
+            description: "Reads one ${entity} by id.",
+            input: byId,
+            output: ${v}Schema,
+            errors: ["not-found"],
+            rest: { method: "GET", path: ${str(`${path}/:id`)} },
+            graphql: { operation: "query", field: ${str(v)} },
+            ${grpc},
+            handle: ({ id }) => service.get(id),
+          }),
+          defineHandler({
+            kind: "unary",
+            name: "list${entity}",
+            description: "Lists ${entity} records, oldest first.",
+            input: page,
+            output: z.object({ items: z.array(${v}Schema), limit: z.number().int(), offset: z.number().int() }),
+            rest: { method: "GET", path: ${str(path)} },
+            graphql: { operation: "query", field: ${str(listField)} },
+            ${grpc},
+            handle: async ({ limit, offset }) => ({ items: await service.list(limit, offset), limit, offset }),
+          }),
+          defineHandler({
+            kind: "unary",
+            name: "replace${entity}",
+            description: "Replaces a ${entity}'s fields; its version goes up by one.",
+            input: ${v}Input.extend(byId.shape),
+            output: ${v}Schema,
+            errors: ["not-found"],
+            rest: { method: "PUT", path: ${str(`${path}/:id`)} },
+            graphql: { operation: "mutation" },
+            ${grpc},
+            handle: ({ id, ...input }) => service.replace(id, input),
+          }),
+          defineHandler({
+            kind: "unary",
+            name: "delete${entity}",
+            description: "Deletes a ${entity}.",
+            input: byId,
+            output: z.object({ id: z.string(), deleted: z.boolean() }),
+            errors: ["not-found"],
+            rest: { method: "DELETE", path: ${str(`${path}/:id`)} },
+            graphql: { operation: "mutation" },
+            ${grpc},
+            handle: async ({ id }) => {
+              await service.delete(id);
+              return { id, deleted: true };
+            },
+          }),
+        ];
       }
     `,
   );
+}
+
+/** A real gRPC call (the explorer's grpc-js client) for services that list the grpc protocol. */
+function grpcTest(architecture: ResolvedArchitecture, service: ResolvedService, entity: string): string {
+  if (!service.protocols.includes("grpc")) return "";
+  const path = `/${pluralKebab(entity)}`;
+  return code`
+    it("serves ${entity} over gRPC from the same handlers", async () => {
+      const { body } = await svc.request<{ status: number; response: { id: string; name: string } }>("/grpc/invoke", {
+        method: "POST",
+        body: { service: ${str(`${grpcPackage(architecture, service)}.${entity}Service`)}, method: "Create${entity}", request: { name: "over grpc" } },
+      });
+      assert.equal(body.status, 0);
+      assert.equal(body.response.name, "over grpc");
+      assert.equal((await svc.request(\`${path}/\${body.response.id}\`)).status, 200);
+    });
+  `;
 }
 
 function entityTests(service: ResolvedService, entity: string): string {
@@ -159,25 +239,30 @@ function entityTests(service: ResolvedService, entity: string): string {
     it("creates, reads, lists, replaces and deletes a ${entity}", async () => {
       const { status, body } = await svc.request<{ id: string; version: number }>(${str(path)}, {
         method: "POST",
-        body: { label: "first" },
+        body: { name: "first", note: "undeclared fields are kept" },
       });
       assert.equal(status, 201);
       assert.equal(body.version, 1);${eventCheck}
-      assert.equal((await svc.request(\`${path}/\${body.id}\`)).status, 200);
+      const read = await svc.request<{ note: string }>(\`${path}/\${body.id}\`);
+      assert.equal(read.body.note, "undeclared fields are kept");
       const list = await svc.request<{ items: unknown[] }>(${str(path)});
       assert.ok(list.body.items.length >= 1);
       const replaced = await svc.request<{ version: number }>(\`${path}/\${body.id}\`, {
         method: "PUT",
-        body: { label: "second" },
+        body: { name: "second" },
       });
       assert.equal(replaced.body.version, 2);
-      assert.equal((await svc.request(\`${path}/\${body.id}\`, { method: "DELETE" })).status, 204);
+      assert.equal((await svc.request(\`${path}/\${body.id}\`, { method: "DELETE" })).status, 200);
       assert.equal((await svc.request(\`${path}/\${body.id}\`)).status, 404);
     });
 
-    it("rejects a ${entity} body that is not a JSON object with 400", async () => {
-      const { status } = await svc.request(${str(path)}, { method: "POST", body: [1, 2] });
+    it("rejects a ${entity} with an invalid field, naming it", async () => {
+      const { status, body } = await svc.request<{ error: { issues: Array<{ path: string[] }> } }>(${str(path)}, {
+        method: "POST",
+        body: { name: "" },
+      });
       assert.equal(status, 400);
+      assert.deepEqual(body.error.issues[0]?.path, ["name"]);
     });
   `;
 }
@@ -185,7 +270,7 @@ function entityTests(service: ResolvedService, entity: string): string {
 export const statelessArchetype: Archetype = {
   type: "stateless",
   summary: "request/response CRUD over its entities, publishing their change events.",
-  plan({ service, files }) {
+  plan({ architecture, service, files }) {
     const entities = entitiesOf(service);
     for (const entity of entities) writeEntity(files, service, entity);
     eventsModule(files, service);
@@ -204,24 +289,37 @@ export const statelessArchetype: Archetype = {
         .flatMap((entity) => [
           `import { ${entity}Service } from "./application/${kebabCase(entity)}-service.ts";`,
           `import type { ${entity} } from "./domain/entities/${kebabCase(entity)}.ts";`,
-          `import { register${entity}Routes } from "./presentation/rest/${kebabCase(entity)}-routes.ts";`,
+          `import { ${camelCase(entity)}Handlers } from "./presentation/handlers/${kebabCase(entity)}-handlers.ts";`,
         ])
         .concat(['import { openDocumentStore } from "@allframe/core";']),
-      body: entities
-        .map((entity) => {
-          const v = camelCase(entity);
-          return code`
-            const ${v}Store = openDocumentStore<${entity}>({ collection: ${str(kebabCase(entity).replaceAll("-", "_"))}, url: config.DATABASE_URL });
-            host.onShutdown(${str(`${kebabCase(entity)}-store`)}, () => ${v}Store.close());
-            register${entity}Routes(host.app, new ${entity}Service(${v}Store${publishesChanges(service, entity) ? ", bus" : ""}));
-          `;
-        })
-        .join("\n"),
+      body: code`
+        ${entities
+          .map((entity) => {
+            const v = camelCase(entity);
+            return code`
+              const ${v}Store = openDocumentStore<${entity}>({ collection: ${str(kebabCase(entity).replaceAll("-", "_"))}, url: config.DATABASE_URL });
+              host.onShutdown(${str(`${kebabCase(entity)}-store`)}, () => ${v}Store.close());
+            `;
+          })
+          .join("\n")}
+        const handlers = [
+          ${entities
+            .map((entity) => {
+              const v = camelCase(entity);
+              return `...${v}Handlers(new ${entity}Service(${v}Store${publishesChanges(service, entity) ? ", bus" : ""})),`;
+            })
+            .join("\n")}
+        ];
+      `,
+      handlers: "handlers",
       env: [databaseEnv(service)],
       routes,
-      tests: entities.map((entity) => entityTests(service, entity)).join("\n"),
+      tests: [
+        ...entities.map((entity) => entityTests(service, entity)),
+        grpcTest(architecture, service, entities[0] ?? "Item"),
+      ].join("\n"),
       testEnv: { DATABASE_URL: "memory:" },
-      idempotentExample: { path: `/${pluralKebab(entities[0] ?? "item")}`, body: { label: "first" } },
+      idempotentExample: { path: `/${pluralKebab(entities[0] ?? "item")}`, body: { name: "first" } },
       engines: { database: true, redis: service.idempotency?.storage === "redis" },
     };
   },

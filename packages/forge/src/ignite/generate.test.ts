@@ -43,7 +43,8 @@ describe("generateWorkspace on the reference architecture (in-memory tree)", () 
     const has = (prefix: string): boolean => paths.some((p) => p.startsWith(prefix));
     assert.ok(has("services/user-service/src/domain/entities/user.ts"));
     assert.ok(has("services/user-service/src/application/profile-service.ts"));
-    assert.ok(has("services/user-service/src/presentation/rest/session-routes.ts"));
+    assert.ok(has("services/user-service/src/presentation/handlers/session-handlers.ts"));
+    assert.ok(has("services/user-service/src/profile.ts"));
     assert.ok(has("services/inventory-service/src/domain/aggregates/"));
     for (const p of ["inventory-level", "stock-history", "low-stock-alert"]) {
       assert.ok(has(`services/inventory-service/src/application/projections/${p}.ts`), p);
