@@ -253,6 +253,19 @@ function idempotencyTest(service: ResolvedService, plan: ServicePlan): string {
 /** GraphQL answers over HTTP when the service lists it (its handlers' schema, introspected). */
 function protocolTests(service: ResolvedService, plan: ServicePlan): string {
   if (plan.handlers === undefined || !service.protocols.includes("graphql")) return "";
+  const federation =
+    service.graphql?.federation === true
+      ? code`
+
+          it("is an Apollo Federation subgraph: _service answers its SDL", async () => {
+            const { body } = await svc.request<{ data: { _service: { sdl: string } } }>("/graphql", {
+              method: "POST",
+              body: { query: "{ _service { sdl } }" },
+            });
+            assert.match(body.data._service.sdl, /@link\\(url: "https:\\/\\/specs\\.apollo\\.dev\\/federation/);
+          });
+        `
+      : "";
   return code`
     it("answers GraphQL at /graphql from the same handlers", async () => {
       const { status, body } = await svc.request<{ data: { __schema: { queryType: { name: string } } } }>("/graphql", {
@@ -261,7 +274,7 @@ function protocolTests(service: ResolvedService, plan: ServicePlan): string {
       });
       assert.equal(status, 200);
       assert.equal(body.data.__schema.queryType.name, "Query");
-    });
+    });${federation}
   `;
 }
 
