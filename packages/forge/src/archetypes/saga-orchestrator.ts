@@ -97,26 +97,109 @@ export const sagaOrchestratorArchetype: Archetype = {
       `,
     );
     files.write(
-      "src/presentation/rest/saga-routes.ts",
+      "src/presentation/handlers/saga-handlers.ts",
       code`
-        import { AllFrameError, type Hono, readJson, type SagaOrchestrator, z } from "@allframe/core";
+        import { AllFrameError, defineHandler, type HandlerDefinition, type SagaOrchestrator, z } from "@allframe/core";
 
-        const start = z.record(z.string(), z.unknown());
+        const byId = z.object({ id: z.string().min(1) });
+        const logEntry = z
+          .object({
+            at: z.string(),
+            action: z.enum(["saga", "execute", "compensate"]),
+            outcome: z.string(),
+            step: z.string().optional(),
+            compensation: z.string().optional(),
+            attempt: z.number().int().optional(),
+            output: z.unknown().optional(),
+            error: z.string().optional(),
+          })
+          .meta({ id: "SagaLogEntry" });
+        /** A saga instance: status, steps done and compensated, the saga log; \`context\` is what it was started with. */
+        const instance = z
+          .object({
+            id: z.string(),
+            saga: z.string(),
+            status: z.string(),
+            context: z.unknown(),
+            completedSteps: z.array(z.string()),
+            compensatedSteps: z.array(z.string()),
+            log: z.array(logEntry),
+            revision: z.number().int(),
+            startedAt: z.string(),
+            finishedAt: z.string().optional(),
+            error: z.string().optional(),
+          })
+          .meta({ id: "SagaInstance" });
+        const grpc = { service: ${str(`${pascalCase(sagaName)}Service`)} };
 
-        /** Start a saga, read its status, its log and its state replayed from the log; list instances. */
-        export function registerSagaRoutes(app: Hono, orchestrator: SagaOrchestrator, saga: string): void {
-          app.post("/sagas", async (c) => {
-            const instance = await orchestrator.start(saga, await readJson(c, start));
-            return c.json(instance, instance.status === "completed" ? 201 : 200);
-          });
-          app.get("/sagas", async (c) => c.json({ items: await orchestrator.list() }));
-          app.get("/sagas/:id", async (c) => {
-            const instance = await orchestrator.get(c.req.param("id"));
-            if (instance === undefined) throw new AllFrameError("not-found", \`saga \${c.req.param("id")} does not exist\`);
-            return c.json(instance);
-          });
-          app.get("/sagas/:id/log", async (c) => c.json({ items: await orchestrator.log(c.req.param("id")) }));
-          app.get("/sagas/:id/replay", async (c) => c.json(await orchestrator.replay(c.req.param("id"))));
+        async function found(orchestrator: SagaOrchestrator, id: string) {
+          const saga = await orchestrator.get(id);
+          if (saga === undefined) throw new AllFrameError("not-found", \`saga \${id} does not exist\`);
+          return saga;
+        }
+
+        /** Start ${sagaName}, read an instance, its log and its state replayed from the log; list instances. */
+        export function sagaHandlers(orchestrator: SagaOrchestrator, saga: string): HandlerDefinition[] {
+          return [
+            defineHandler({
+              kind: "unary",
+              name: "startSaga",
+              description: \`Starts \${saga} with the input as its context; answers once it completed or compensated.\`,
+              input: z.record(z.string(), z.unknown()),
+              output: instance,
+              rest: { method: "POST", path: "/sagas" },
+              graphql: { operation: "mutation" },
+              grpc,
+              handle: (context) => orchestrator.start(saga, context),
+            }),
+            defineHandler({
+              kind: "unary",
+              name: "listSagas",
+              description: "Lists saga instances.",
+              input: z.object({}),
+              output: z.object({ items: z.array(instance) }),
+              rest: { method: "GET", path: "/sagas" },
+              graphql: { operation: "query", field: "sagas" },
+              grpc,
+              handle: async () => ({ items: await orchestrator.list() }),
+            }),
+            defineHandler({
+              kind: "unary",
+              name: "getSaga",
+              description: "One saga instance: status, completed and compensated steps, saga log.",
+              input: byId,
+              output: instance,
+              errors: ["not-found"],
+              rest: { method: "GET", path: "/sagas/:id" },
+              graphql: { operation: "query", field: "saga" },
+              grpc,
+              handle: ({ id }) => found(orchestrator, id),
+            }),
+            defineHandler({
+              kind: "unary",
+              name: "sagaLog",
+              description: "The saga log: every step, compensation and outcome.",
+              input: byId,
+              output: z.object({ items: z.array(logEntry) }),
+              errors: ["not-found"],
+              rest: { method: "GET", path: "/sagas/:id/log" },
+              graphql: { operation: "query" },
+              grpc,
+              handle: async ({ id }) => ({ items: (await found(orchestrator, id)).log }),
+            }),
+            defineHandler({
+              kind: "unary",
+              name: "replaySaga",
+              description: "The saga's state rebuilt from its log alone.",
+              input: byId,
+              output: instance,
+              errors: ["not-found"],
+              rest: { method: "GET", path: "/sagas/:id/replay" },
+              graphql: { operation: "query", field: "replayedSaga" },
+              grpc,
+              handle: ({ id }) => orchestrator.replay(id),
+            }),
+          ];
         }
       `,
     );
@@ -126,7 +209,7 @@ export const sagaOrchestratorArchetype: Archetype = {
         'import { openSagaStateStore, SagaOrchestrator } from "@allframe/core";',
         `import { ${camelCase(sagaName)} } from "./domain/sagas/${sagaFile}.ts";`,
         'import { BusSagaParticipants } from "./infrastructure/bus-participants.ts";',
-        'import { registerSagaRoutes } from "./presentation/rest/saga-routes.ts";',
+        'import { sagaHandlers } from "./presentation/handlers/saga-handlers.ts";',
       ],
       body: code`
         // Saga state is saved after every step in DATABASE_URL's store (SQLite file by default).
@@ -134,13 +217,14 @@ export const sagaOrchestratorArchetype: Archetype = {
         host.onShutdown("saga-store", () => sagaStore.close());
         const orchestrator = new SagaOrchestrator({ store: sagaStore, logger });
         orchestrator.register(${camelCase(sagaName)}(new BusSagaParticipants(bus, SERVICE_NAME)));
-        registerSagaRoutes(host.app, orchestrator, ${str(sagaName)});
+        const handlers = sagaHandlers(orchestrator, ${str(sagaName)});
         // Resume sagas a crash interrupted: completed steps never run again.
         host.onStart("saga-recovery", async () => {
           const report = await orchestrator.recover();
           logger.info({ resumed: report.resumed.length, lost: report.lost.length }, "saga recovery done");
         });
       `,
+      handlers: "handlers",
       env: [databaseEnv(service)],
       routes: [
         { method: "POST", path: "/sagas", summary: `Start ${sagaName} with the body as its context` },

@@ -251,6 +251,22 @@ function idempotencyTest(service: ResolvedService, plan: ServicePlan): string {
 }
 
 /** GraphQL answers over HTTP when the service lists it (its handlers' schema, introspected). */
+/** The gRPC explorer lists the service's package, discovered by reflection from its running server. */
+function grpcExplorerTest(
+  architecture: ResolvedArchitecture,
+  service: ResolvedService,
+  plan: ServicePlan,
+): string {
+  if (plan.handlers === undefined || service.grpcPort === undefined) return "";
+  return code`
+    it("serves gRPC with reflection: the explorer at /grpc lists its package", async () => {
+      const page = await fetch(\`\${svc.url}/grpc\`);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /${grpcPackage(architecture, service).replaceAll(".", "\\.")}/);
+    });
+  `;
+}
+
 function protocolTests(service: ResolvedService, plan: ServicePlan): string {
   if (plan.handlers === undefined || !service.protocols.includes("graphql")) return "";
   const federation =
@@ -278,7 +294,7 @@ function protocolTests(service: ResolvedService, plan: ServicePlan): string {
   `;
 }
 
-function testModule(service: ResolvedService, plan: ServicePlan): string {
+function testModule(architecture: ResolvedArchitecture, service: ResolvedService, plan: ServicePlan): string {
   const env = {
     LOG_LEVEL: "silent",
     ...(service.grpcPort === undefined ? {} : { GRPC_PORT: "0" }),
@@ -324,6 +340,8 @@ function testModule(service: ResolvedService, plan: ServicePlan): string {
       ${plan.tests.trimEnd()}
 
       ${protocolTests(service, plan).trimEnd()}
+
+      ${grpcExplorerTest(architecture, service, plan).trimEnd()}
 
       ${idempotencyTest(service, plan).trimEnd()}
     });
@@ -414,7 +432,7 @@ export function scaffoldService(
   files.write("src/profile.ts", profileModule(architecture, service));
   files.write("src/service.ts", serviceModule(architecture, service, plan));
   files.write("src/main.ts", MAIN);
-  files.write("src/service.test.ts", testModule(service, plan));
+  files.write("src/service.test.ts", testModule(architecture, service, plan));
   files.write("Dockerfile", dockerfile(service));
   files.write("README.md", readme(architecture, service, archetype, plan));
   return { service, archetype, plan, dir };
