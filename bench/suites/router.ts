@@ -1,9 +1,10 @@
 /**
  * `router` (issue 5, "one handler, three protocols"): a hello-world JSON route (`GET /hello` →
  * `{"hello":"world"}`) served by raw `node:http`, Fastify, Hono on @hono/node-server and AllFrame
- * (service host + one handler, docs mounted, default info logging), each in its own child process,
- * driven by autocannon from this process with the same connections and duration. Goals: AllFrame
- * at >= 95% of raw node:http and ahead of Hono.
+ * (service host + one handler, docs mounted, default info logging), and AllFrame as a generated
+ * service runs it (`createServiceRuntime`: every request traced at sampling 0.1, and metered), each
+ * in its own child process, driven by autocannon from this process with the same connections and
+ * duration. Goals: AllFrame at >= 95% of raw node:http and ahead of Hono; traced >= 90% of untraced.
  *
  * Two figures per server: requests/s, and requests per second of the server's own CPU time, which
  * swings less when other processes take the cores. Each round measures every server back to back
@@ -16,7 +17,9 @@ import { type BenchSuite, median, round2 } from "../suite.ts";
 import { type LoadResult, measure, startAllFrameServer, startPeerServer } from "./router/load.ts";
 import type { ServerProcess } from "./router/server-process.ts";
 
-const SERVERS = ["node", "fastify", "hono", "allframe"] as const;
+const SERVERS = ["node", "fastify", "hono", "allframe", "allframe_traced"] as const;
+/** Sampling ratio of the traced AllFrame server (issue 6: >= 90% of the untraced throughput at 0.1). */
+const TRACED_SAMPLING = 0.1;
 type ServerName = (typeof SERVERS)[number];
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = 2;
@@ -28,9 +31,10 @@ function say(line: string): void {
 }
 
 function start(name: ServerName): Promise<ServerProcess> {
-  return name === "allframe"
-    ? startAllFrameServer(new URL("./router/hello-setup.ts", import.meta.url))
-    : startPeerServer(name);
+  const setup = new URL("./router/hello-setup.ts", import.meta.url);
+  if (name === "allframe") return startAllFrameServer(setup);
+  if (name === "allframe_traced") return startAllFrameServer(setup, TRACED_SAMPLING);
+  return startPeerServer(name);
 }
 
 export const routerSuite: BenchSuite = {
@@ -65,8 +69,8 @@ export const routerSuite: BenchSuite = {
     const of = (name: ServerName) => samples.get(name) ?? [];
     const rps = (name: ServerName) => median(of(name).map((r) => r.requestsPerSecond));
     const perCpu = (name: ServerName) => median(of(name).map((r) => r.requestsPerCpuSecond));
-    const pairedRatio = (peer: ServerName, field: keyof LoadResult) =>
-      median(of("allframe").map((r, round) => r[field] / (of(peer)[round]?.[field] ?? Number.NaN)));
+    const pairedRatio = (peer: ServerName, field: keyof LoadResult, subject: ServerName = "allframe") =>
+      median(of(subject).map((r, round) => r[field] / (of(peer)[round]?.[field] ?? Number.NaN)));
     const figures: Record<string, number> = {};
     const units: Record<string, string> = {};
     const put = (name: string, value: number, unit: string) => {
@@ -81,6 +85,13 @@ export const routerSuite: BenchSuite = {
       put(`allframe_vs_${peer}_ratio`, pairedRatio(peer, "requestsPerSecond"), "ratio");
       put(`allframe_vs_${peer}_cpu_ratio`, pairedRatio(peer, "requestsPerCpuSecond"), "ratio");
     }
+    put("traced_vs_untraced_ratio", pairedRatio("allframe", "requestsPerSecond", "allframe_traced"), "ratio");
+    put(
+      "traced_vs_untraced_cpu_ratio",
+      pairedRatio("allframe", "requestsPerCpuSecond", "allframe_traced"),
+      "ratio",
+    );
+    put("traced_sampling_ratio", TRACED_SAMPLING, "ratio");
     put("connections", CONNECTIONS, "connections");
     put("round_seconds", ROUND_SECONDS, "s");
     say(`  median req/s: ${SERVERS.map((name) => `${name} ${rps(name).toFixed(0)}`).join(", ")}`);

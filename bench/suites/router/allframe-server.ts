@@ -1,11 +1,13 @@
 /**
- * Child process entry for AllFrame servers: `node allframe-server.ts <setup-module-url>` creates a
- * service host (default logger: LOG_LEVEL or info, to stdout), passes it to the module's
- * `setup(host)`, starts it on a free loopback port and reports the port. See
- * {@link startAllFrameServer}.
+ * Child process entry for AllFrame servers: `node allframe-server.ts <setup-module-url> [ratio]`
+ * creates a service host (default logger: LOG_LEVEL or info, to stdout), passes it to the module's
+ * `setup(host)`, starts it on a free loopback port and reports the port. With a sampling ratio the
+ * host comes from `createServiceRuntime` as a generated service's does: every request traced (that
+ * share of them recorded) and metered. See {@link startAllFrameServer}.
  * @module
  */
 import { createServiceHost, type ServiceHost } from "../../../packages/core/src/runtime/service-host.ts";
+import { createServiceRuntime } from "../../../packages/core/src/service/service-runtime.ts";
 import { reportListening } from "./server-process.ts";
 
 /** What a setup module exports: registers handlers, mounts and routes on the host before it starts. */
@@ -17,7 +19,17 @@ if (setupUrl === undefined) {
   process.exit(2);
 }
 const { setup } = (await import(setupUrl)) as { setup: HostSetup };
-const host = createServiceHost({ name: "bench", port: 0, host: "127.0.0.1" });
+const ratio = process.argv[3];
+const host =
+  ratio === undefined
+    ? createServiceHost({ name: "bench", port: 0, host: "127.0.0.1" })
+    : createServiceRuntime({
+        name: "bench",
+        port: 0,
+        host: "127.0.0.1",
+        env: { LOG_LEVEL: process.env.LOG_LEVEL },
+        profile: { observability: { propagation: ["traceparent"], sampling: { rate: Number(ratio) } } },
+      }).host;
 await setup(host);
 host.installSignalHandlers();
 const { port } = await host.start();

@@ -68,8 +68,9 @@ async function load(url: string, opts: LoadOptions): Promise<autocannon.Result> 
  *   method: "POST", body: '{"query":"{ hello }"}', headers: { "content-type": "application/json" } });
  * await server.stop();
  */
-export function startAllFrameServer(setupModule: URL): Promise<ServerProcess> {
-  return startServerProcess(new URL("./allframe-server.ts", import.meta.url), [setupModule.href]);
+export function startAllFrameServer(setupModule: URL, samplingRatio?: number): Promise<ServerProcess> {
+  const args = samplingRatio === undefined ? [setupModule.href] : [setupModule.href, String(samplingRatio)];
+  return startServerProcess(new URL("./allframe-server.ts", import.meta.url), args);
 }
 
 /** Starts a peer (`node`, `fastify`, `hono`) serving `GET /hello` in a child process. */
