@@ -7,6 +7,7 @@
  * @module
  */
 import { AllFrameError } from "../errors/allframe-error.ts";
+import type { Tracing } from "../observability/tracing/create-tracing.ts";
 import { createGraphqlEndpoint } from "../router/graphql/graphql-endpoint.ts";
 import type { GraphqlSubscriptions } from "../router/graphql/graphql-subscriptions.ts";
 import { createGrpcExplorer, type GrpcExplorer } from "../router/grpc/grpc-explorer.ts";
@@ -18,6 +19,8 @@ import type { ServiceHost } from "../runtime/service-host.ts";
 export interface ServeProtocolsOptions {
   /** Which servers start; e.g. `["rest", "grpc"]`. */
   readonly protocols: readonly Protocol[];
+  /** Traces gRPC calls (HTTP requests, GraphQL included, are traced by the host's instrumentation). */
+  readonly tracing?: Tracing;
   /** GraphQL: serve an Apollo Federation 2 subgraph; default false. */
   readonly federation?: boolean;
   /** gRPC: required when `protocols` has `"grpc"`. */
@@ -87,7 +90,12 @@ export function serveProtocols(
     }
     let explorer: GrpcExplorer | undefined;
     host.onStart("grpc-server", async () => {
-      const server = await startGrpcServer({ handlers, logger: host.logger, ...grpc });
+      const server = await startGrpcServer({
+        handlers,
+        logger: host.logger,
+        ...grpc,
+        ...(opts.tracing === undefined ? {} : { tracing: opts.tracing }),
+      });
       served.grpc = server;
       explorer = createGrpcExplorer({
         target: clientAddress(grpc.host ?? "127.0.0.1", server.port),

@@ -39,6 +39,7 @@ describe("createServiceRuntime + serveProtocols: one set of handlers over REST, 
     served = serveProtocols(runtime.host, userHandlers(), {
       protocols: ["rest", "graphql", "grpc"],
       federation: true,
+      tracing,
       grpc: { port: 0, package: "allframe.users.v1" },
     });
     ({ url } = await runtime.host.start());
@@ -71,8 +72,15 @@ describe("createServiceRuntime + serveProtocols: one set of handlers over REST, 
     const pkg = await loadEmittedProto(served.grpc.proto);
     const client = testClient(pkg, "allframe.users.v1.UserService", served.grpc.address);
     try {
-      const reply = responseOf(await client.unary("GetUser", { id: user.id }));
+      const traceId = "0af7651916cd43dd8448eb211c80319c";
+      const traceparent = `00-${traceId}-b7ad6b7169203331-01`;
+      const reply = responseOf(await client.unary("GetUser", { id: user.id }, { traceparent }));
       assert.equal(reply.name, "Ada");
+      await tracing.forceFlush();
+      const span = tracing.memoryExporter
+        ?.getFinishedSpans()
+        .find((s) => s.name.endsWith("UserService/GetUser"));
+      assert.equal(span?.spanContext().traceId, traceId, "the gRPC call continues the caller's trace");
     } finally {
       client.client.close();
     }

@@ -127,7 +127,7 @@ function configModule(
 
 /** Runtime parts the service's statements use, so the generated code declares no unused variable. */
 function runtimeParts(statements: string): string[] {
-  return ["logger", "bus", "resilience", "metrics"].filter((name) =>
+  return ["logger", "bus", "resilience", "metrics", "tracing"].filter((name) =>
     new RegExp(`(?<![.\\w])${name}\\b`).test(statements),
   );
 }
@@ -214,6 +214,7 @@ function serveCall(architecture: ResolvedArchitecture, service: ResolvedService,
     serveProtocols(host, ${handlers}, {
       protocols: ${JSON.stringify(service.protocols)},
       federation: ${service.graphql?.federation === true},
+      tracing,
       ${grpc}
     });
   `;

@@ -13,6 +13,8 @@ import type {
 } from "@grpc/grpc-js";
 import { AllFrameError, isAllFrameError } from "../../errors/allframe-error.ts";
 import type { Logger } from "../../observability/logger.ts";
+import type { Tracing } from "../../observability/tracing/create-tracing.ts";
+import { withServerSpan } from "../../observability/tracing/server-span.ts";
 import { formatIssues, toErrorIssues } from "../../runtime/zod-issues.ts";
 import {
   type HandlerContext,
@@ -56,6 +58,8 @@ export interface CallDeps {
   readonly codec: MessageCodec;
   readonly logger: Logger;
   readonly calls: InFlightCalls;
+  /** When set, every unary call runs in a SERVER span parented on the caller's metadata. */
+  readonly tracing?: Tracing | undefined;
 }
 
 /** Metadata as handler headers: first value per key; binary (`-bin`) values base64. */
@@ -121,7 +125,16 @@ export function unaryCall(
     const { ctx, finish } = openCall(call, false, deps);
     const run = async () =>
       outputOf(method, handler, await invokeHandler(handler, inputOf(method, call.request, deps), ctx), deps);
-    run().then(
+    const name = rpc.slice(1);
+    const traced =
+      deps.tracing === undefined
+        ? run()
+        : withServerSpan(
+            deps.tracing,
+            { protocol: "grpc", name, headers: ctx.headers, attributes: rpcAttributes(name) },
+            run,
+          );
+    traced.then(
       (response) => {
         finish();
         callback(null, response);
@@ -131,6 +144,14 @@ export function unaryCall(
         callback(grpcErrorStatus(error, deps.logger, rpc));
       },
     );
+  };
+}
+
+/** `pkg.Service/Method` → the RPC semantic-convention attributes. */
+function rpcAttributes(name: string): () => Record<string, string> {
+  return () => {
+    const slash = name.lastIndexOf("/");
+    return { "rpc.service": name.slice(0, slash), "rpc.method": name.slice(slash + 1) };
   };
 }
 

@@ -16,6 +16,7 @@ import {
 import { ReflectionService } from "@grpc/reflection";
 import { AllFrameError } from "../../errors/allframe-error.ts";
 import { createLogger, type Logger } from "../../observability/logger.ts";
+import type { Tracing } from "../../observability/tracing/create-tracing.ts";
 import type { HandlerDefinition } from "../handler.ts";
 import { buildProtoModel } from "./build-proto-model.ts";
 import { InFlightCalls, streamCall, unaryCall } from "./grpc-calls.ts";
@@ -40,6 +41,8 @@ export interface GrpcServerOptions {
   readonly credentials?: ServerCredentials;
   /** Logger for failures the client does not see; default `createLogger({ service: package })`. */
   readonly logger?: Logger;
+  /** Trace every unary call (a SERVER span parented on the caller's metadata); default off. */
+  readonly tracing?: Tracing;
   /** Serve server reflection; default true. */
   readonly reflection?: boolean;
   /** grpc-js server options, e.g. `{ "grpc.max_receive_message_length": 4194304 }`. */
@@ -87,7 +90,7 @@ function wireDefinitions(options: GrpcServerOptions, logger: Logger) {
   const proto = renderProto(model);
   const { root, packageDefinition } = loadProto(proto, protoFileName(model));
   const calls = new InFlightCalls();
-  const deps = { codec: createMessageCodec(model), logger, calls };
+  const deps = { codec: createMessageCodec(model), logger, calls, tracing: options.tracing };
   const services = model.services.map((service) => {
     const loaded = packageDefinition[`${model.package}.${service.name}`] as ServiceDefinition;
     const definition: Record<string, MethodDefinition<unknown, object>> = {};
