@@ -227,6 +227,28 @@ describe("service host", () => {
     await assert.rejects(fetch(`${url}/health`), "no longer accepting connections");
   });
 
+  it("cancels named background tasks at stop, after the service's own drain hooks, and keeps their results", async () => {
+    const { host } = makeHost();
+    const order: string[] = [];
+    const poller = host.tasks.spawn(
+      "poller",
+      (signal) =>
+        new Promise<string>((resolve) =>
+          signal.addEventListener("abort", () => {
+            order.push("task cancelled");
+            resolve("stopped cleanly");
+          }),
+        ),
+    );
+    host.onShutdown("consumer", () => void order.push("consumer drained"), "drain");
+    host.onShutdown("pool", () => void order.push("pool closed"), "close");
+    await host.start();
+    const report = await host.stop();
+    assert.equal(await poller.result, "stopped cleanly");
+    assert.deepEqual(order, ["consumer drained", "task cancelled", "pool closed"]);
+    assert.equal(report.timedOut, false);
+  });
+
   it("is safe to stop twice, and concurrent stops share one shutdown", async () => {
     const { host } = makeHost();
     let runs = 0;

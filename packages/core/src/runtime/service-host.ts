@@ -22,6 +22,7 @@ import { ReadinessChecks } from "./readiness-checks.ts";
 import { logRequest } from "./request-log.ts";
 import { setRoutePattern } from "./route-pattern.ts";
 import { raceDeadline, type ShutdownHook, ShutdownHooks, type ShutdownPhase } from "./shutdown-hooks.ts";
+import { TaskGroup } from "./task-group.ts";
 
 export type { ShutdownPhase } from "./shutdown-hooks.ts";
 
@@ -102,6 +103,12 @@ export interface ServiceHost {
   readonly logger: Logger;
   /** Aborted (with an `unavailable` AllFrameError as reason) the moment `stop()` begins. */
   readonly shutdownSignal: AbortSignal;
+  /**
+   * Named background tasks (pollers, reports, one-off jobs): each gets a signal and may return a
+   * result; `stop()` cancels them in its drain phase, after the service's own drain hooks, and waits
+   * for them within the shutdown timeout.
+   */
+  readonly tasks: TaskGroup;
   /** Node's HTTP server once `start()` resolved (e.g. to handle WebSocket upgrades); else undefined. */
   readonly httpServer: Server | undefined;
   /**
@@ -178,6 +185,7 @@ class NodeServiceHost implements ServiceHost {
   readonly app = new Hono();
   readonly logger: Logger;
   readonly router: RestRouter;
+  #tasks: TaskGroup | undefined;
   readonly #host: string;
   readonly #port: number;
   readonly #shutdownTimeoutMs: number;
@@ -219,6 +227,25 @@ class NodeServiceHost implements ServiceHost {
       ...(opts.bodyLimitBytes === undefined ? {} : { bodyLimitBytes: opts.bodyLimitBytes }),
     });
     this.#installRoutes();
+  }
+
+  get tasks(): TaskGroup {
+    if (this.#tasks === undefined) {
+      const tasks = new TaskGroup(this.logger);
+      // Last of the drain hooks, whenever first used: consumers stop before the tasks they feed.
+      this.#hooks.addLast(
+        "background-tasks",
+        async (deadline) => {
+          const report = await tasks.shutdown(deadline);
+          if (report.unfinished.length > 0) {
+            this.logger.warn({ unfinished: report.unfinished }, "tasks ignored cancellation");
+          }
+        },
+        "drain",
+      );
+      this.#tasks = tasks;
+    }
+    return this.#tasks;
   }
 
   get shutdownSignal(): AbortSignal {

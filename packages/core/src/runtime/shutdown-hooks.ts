@@ -68,6 +68,11 @@ export class ShutdownHooks {
     this.#hooks.push({ name, fn, phase });
   }
 
+  /** Registers a hook that runs after every hook of its phase registered so far or later. */
+  addLast(name: string, fn: ShutdownHook, phase: ShutdownPhase = "close"): void {
+    this.#hooks.unshift({ name, fn, phase });
+  }
+
   /** Number of registered hooks. */
   get size(): number {
     return this.#hooks.length;
