@@ -251,6 +251,20 @@ function idempotencyTest(service: ResolvedService, plan: ServicePlan): string {
   `;
 }
 
+/**
+ * The environment a service's generated tests (and the contract tests that start it) run with:
+ * silent logs, gRPC on any free port when it serves gRPC, the archetype's test env (in-memory
+ * stores) and an in-memory idempotency store where it has one.
+ */
+export function testEnvOf(service: ResolvedService, plan: ServicePlan): Record<string, string> {
+  return {
+    LOG_LEVEL: "silent",
+    ...(service.grpcPort === undefined ? {} : { GRPC_PORT: "0" }),
+    ...plan.testEnv,
+    ...(idempotencyWiring(service) === undefined ? {} : { IDEMPOTENCY_STORE_URL: "memory:" }),
+  };
+}
+
 /** GraphQL answers over HTTP when the service lists it (its handlers' schema, introspected). */
 /** The gRPC explorer lists the service's package, discovered by reflection from its running server. */
 function grpcExplorerTest(
@@ -296,12 +310,7 @@ function protocolTests(service: ResolvedService, plan: ServicePlan): string {
 }
 
 function testModule(architecture: ResolvedArchitecture, service: ResolvedService, plan: ServicePlan): string {
-  const env = {
-    LOG_LEVEL: "silent",
-    ...(service.grpcPort === undefined ? {} : { GRPC_PORT: "0" }),
-    ...plan.testEnv,
-    ...(idempotencyWiring(service) === undefined ? {} : { IDEMPOTENCY_STORE_URL: "memory:" }),
-  };
+  const env = testEnvOf(service, plan);
   const imports = lines(
     'import assert from "node:assert/strict";',
     'import { after, before, describe, it } from "node:test";',

@@ -8,6 +8,7 @@ import { ARCHETYPES } from "../archetypes/index.ts";
 import { type ScaffoldedService, scaffoldService } from "../archetypes/scaffold.ts";
 import type { Diagnostic } from "../config/diagnostic.ts";
 import type { ResolvedArchitecture } from "../config/resolve.ts";
+import { writeContracts } from "../generators/contracts/write-contracts.ts";
 import { composeFile } from "../generators/docker/compose.ts";
 import { architectureDoc } from "../generators/docs/architecture-doc.ts";
 import { writeWorkspaceFiles } from "../generators/workspace/workspace-files.ts";
@@ -55,7 +56,8 @@ export function generateWorkspace(
     });
     return scaffoldService(architecture, service, ARCHETYPES[service.type], outDir, write);
   });
-  writeWorkspaceFiles(architecture, services, outDir, write);
+  const contracts = writeContracts(architecture, services, write);
+  writeWorkspaceFiles(architecture, services, outDir, write, { contractTests: contracts.length > 0 });
   write("infrastructure/docker/docker-compose.yml", composeFile(architecture, services));
   write("docs/architecture.md", architectureDoc(architecture, services, warnings));
   return { tree, services };

@@ -5,6 +5,7 @@
  */
 import type { ScaffoldedService } from "../../archetypes/scaffold.ts";
 import type { ResolvedArchitecture } from "../../config/resolve.ts";
+import { CONTRACTS_WORKSPACE } from "../contracts/write-contracts.ts";
 import { code } from "../typescript/code.ts";
 import { allframeSpec } from "../typescript/package-specs.ts";
 import { TOOLCHAIN_VERSIONS } from "../typescript/versions.ts";
@@ -17,10 +18,16 @@ export interface DevManifestEntry {
   readonly port: number;
 }
 
+/** What else the root must cover: `contractTests` when `contracts/` has Pact tests. */
+export interface WorkspaceExtras {
+  readonly contractTests: boolean;
+}
+
 function rootPackageJson(
   architecture: ResolvedArchitecture,
   services: readonly ScaffoldedService[],
   outDir: string,
+  extras: WorkspaceExtras,
 ): string {
   const manifest: DevManifestEntry[] = services.map((s) => ({
     name: s.service.name,
@@ -28,6 +35,8 @@ function rootPackageJson(
     module: `${s.dir}/src/service.ts`,
     port: s.service.httpPort,
   }));
+  const testGlobs = ["services/*/src/**/*.test.ts"];
+  if (extras.contractTests) testGlobs.push(CONTRACTS_WORKSPACE.testGlob);
   const pkg = {
     name: architecture.architecture.architecture.name,
     version: architecture.architecture.architecture.version,
@@ -37,7 +46,7 @@ function rootPackageJson(
     engines: { node: ">=22.18" },
     scripts: {
       dev: "allframe dev",
-      test: 'node --test "services/*/src/**/*.test.ts"',
+      test: `node --test ${testGlobs.map((g) => `"${g}"`).join(" ")}`,
       typecheck: "tsc -p tsconfig.json --pretty false",
       lint: "biome check --error-on-warnings .",
       format: "biome check --write .",
@@ -45,6 +54,7 @@ function rootPackageJson(
     },
     devDependencies: {
       "@biomejs/biome": TOOLCHAIN_VERSIONS["@biomejs/biome"],
+      ...(extras.contractTests ? CONTRACTS_WORKSPACE.devDependencies : {}),
       "@types/node": TOOLCHAIN_VERSIONS["@types/node"],
       allframe: allframeSpec("allframe", outDir),
       node: TOOLCHAIN_VERSIONS.node,
@@ -55,45 +65,57 @@ function rootPackageJson(
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 
-const TSCONFIG = `${JSON.stringify(
-  {
-    compilerOptions: {
-      target: "es2024",
-      lib: ["es2024", "dom"],
-      module: "nodenext",
-      moduleResolution: "nodenext",
-      strict: true,
-      noUncheckedIndexedAccess: true,
-      noImplicitOverride: true,
-      noFallthroughCasesInSwitch: true,
-      noEmit: true,
-      allowImportingTsExtensions: true,
-      erasableSyntaxOnly: true,
-      verbatimModuleSyntax: true,
-      isolatedModules: true,
-      skipLibCheck: true,
-      types: ["node"],
+function tsconfig(extras: WorkspaceExtras): string {
+  const include = ["services/*/src/**/*.ts"];
+  if (extras.contractTests) include.push(CONTRACTS_WORKSPACE.tsconfigInclude);
+  return `${JSON.stringify(
+    {
+      compilerOptions: {
+        target: "es2024",
+        lib: ["es2024", "dom"],
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        noImplicitOverride: true,
+        noFallthroughCasesInSwitch: true,
+        noEmit: true,
+        allowImportingTsExtensions: true,
+        erasableSyntaxOnly: true,
+        verbatimModuleSyntax: true,
+        isolatedModules: true,
+        skipLibCheck: true,
+        types: ["node"],
+      },
+      include,
     },
-    include: ["services/*/src/**/*.ts"],
-  },
-  null,
-  2,
-)}\n`;
+    null,
+    2,
+  )}\n`;
+}
 
-const BIOME = `${JSON.stringify(
-  {
-    root: true,
-    vcs: { enabled: false },
-    files: { includes: ["**", "!**/node_modules", "!**/.data"] },
-    formatter: { enabled: true, indentStyle: "space", indentWidth: 2, lineWidth: 120 },
-    linter: { enabled: true, rules: { preset: "recommended" } },
-    javascript: { formatter: { quoteStyle: "double" } },
-  },
-  null,
-  2,
-)}\n`;
+function biome(extras: WorkspaceExtras): string {
+  const includes = ["**", "!**/node_modules", "!**/.data"];
+  if (extras.contractTests) includes.push(`!${CONTRACTS_WORKSPACE.pactsDir}`);
+  return `${JSON.stringify(
+    {
+      root: true,
+      vcs: { enabled: false },
+      files: { includes },
+      formatter: { enabled: true, indentStyle: "space", indentWidth: 2, lineWidth: 120 },
+      linter: { enabled: true, rules: { preset: "recommended" } },
+      javascript: { formatter: { quoteStyle: "double" } },
+    },
+    null,
+    2,
+  )}\n`;
+}
 
-function readme(architecture: ResolvedArchitecture, services: readonly ScaffoldedService[]): string {
+function readme(
+  architecture: ResolvedArchitecture,
+  services: readonly ScaffoldedService[],
+  extras: WorkspaceExtras,
+): string {
   const rows = services.map(
     (s) =>
       `| [${s.service.name}](${s.dir}/README.md) | ${s.service.type} | ${s.service.httpPort} | ${s.service.responsibility ?? ""} |`,
@@ -109,7 +131,7 @@ function readme(architecture: ResolvedArchitecture, services: readonly Scaffolde
     \`\`\`sh
     npm install
     npm run dev        # every service in one process, embedded stand-ins, no Docker
-    npm test           # each service's tests
+    npm test           # ${extras.contractTests ? "each service's tests and the Pact contract tests in contracts/" : "each service's tests"}
     npm run verify     # typecheck + lint + tests
     \`\`\`
 
@@ -132,16 +154,22 @@ function readme(architecture: ResolvedArchitecture, services: readonly Scaffolde
   `;
 }
 
-/** Writes the workspace's root files. `outDir` is absolute (for the `file:` link to the CLI). */
+/**
+ * Writes the workspace's root files. `outDir` is absolute (for the `file:` link to the CLI); `extras`
+ * says which generated parts beyond the services the root must install, test, type-check and ignore.
+ */
 export function writeWorkspaceFiles(
   architecture: ResolvedArchitecture,
   services: readonly ScaffoldedService[],
   outDir: string,
   write: (path: string, content: string) => void,
+  extras: WorkspaceExtras,
 ): void {
-  write("package.json", rootPackageJson(architecture, services, outDir));
-  write("tsconfig.json", TSCONFIG);
-  write("biome.json", BIOME);
-  write(".gitignore", "node_modules/\n.data/\n*.log\n");
-  write("README.md", readme(architecture, services));
+  write("package.json", rootPackageJson(architecture, services, outDir, extras));
+  write("tsconfig.json", tsconfig(extras));
+  write("biome.json", biome(extras));
+  const ignored = ["node_modules/", ".data/", "*.log"];
+  if (extras.contractTests) ignored.push(`${CONTRACTS_WORKSPACE.pactsDir}/`);
+  write(".gitignore", `${ignored.join("\n")}\n`);
+  write("README.md", readme(architecture, services, extras));
 }

@@ -1,0 +1,123 @@
+/**
+ * End to end: ignite the reference architecture (formatted, as users get it), then run its generated
+ * Pact tests against the generated services. The workspace borrows this checkout's node_modules (which
+ * has `@pact-foundation/pact` and links `@allframe/core`), so no install is needed; the CLI's
+ * `ignite --verify` e2e covers the real `npm install` path.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { ignite } from "../../ignite/ignite.ts";
+
+const REPO = fileURLToPath(new URL("../../../../../", import.meta.url));
+const USER_TEST = "contracts/web-bff--user-service.pact.test.ts";
+const ORDER_TEST = "contracts/web-bff--order-service.pact.test.ts";
+
+/** Runs a command in the workspace; node:test's context variable would make a nested run skip its files. */
+function run(cwd: string, command: string, args: string[]): Promise<{ code: number; output: string }> {
+  const env: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: "0" };
+  delete env.NODE_TEST_CONTEXT;
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const collect = (chunk: Buffer): void => {
+      output += chunk.toString();
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+interface PactFile {
+  consumer: { name: string };
+  provider: { name: string };
+  interactions: Array<{ description: string; providerStates?: Array<{ name: string }> }>;
+}
+
+describe("generated Pact tests on the reference workspace", () => {
+  let root: string;
+  let workspace: string;
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), "allframe-contracts-"));
+    workspace = join(root, "shop");
+    const result = await ignite({
+      configPath: join(REPO, "examples/architecture.toml"),
+      outDir: workspace,
+      env: { AWS_ACCOUNT_ID: "123456789012", GCP_PROJECT_ID: "shop" },
+    });
+    assert.ok(result.ok, JSON.stringify(result.diagnostics, null, 2));
+    await symlink(join(REPO, "node_modules"), join(workspace, "node_modules"), "dir");
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("records both pacts and verifies them against the real user-service and order-service", async () => {
+    const { code, output } = await run(workspace, process.execPath, ["--test", USER_TEST, ORDER_TEST]);
+    assert.equal(code, 0, output);
+    assert.match(output, /^ℹ pass 8$/m, output);
+    for (const provider of ["user-service", "order-service"]) {
+      const pact = JSON.parse(
+        await readFile(join(workspace, `contracts/pacts/web-bff-${provider}.json`), "utf8"),
+      ) as PactFile;
+      assert.equal(pact.consumer.name, "web-bff");
+      assert.equal(pact.provider.name, provider);
+      assert.equal(pact.interactions.length, 3);
+      assert.ok(
+        pact.interactions.some((i) => i.providerStates?.[0]?.name.startsWith("an item created by POST")),
+      );
+    }
+  });
+
+  it("passes the workspace's own lint and type-check", async () => {
+    const lint = await run(workspace, process.execPath, [
+      join(REPO, "node_modules/@biomejs/biome/bin/biome"),
+      "check",
+      "--error-on-warnings",
+      "contracts",
+    ]);
+    assert.equal(lint.code, 0, lint.output);
+    // Only the contract tests and what they import: other services need their own dependencies installed.
+    await writeFile(
+      join(workspace, "tsconfig.contracts.json"),
+      JSON.stringify({ extends: "./tsconfig.json", include: ["contracts/**/*.ts"] }),
+    );
+    const tsc = await run(workspace, process.execPath, [
+      join(REPO, "node_modules/typescript/bin/tsc"),
+      "-p",
+      "tsconfig.contracts.json",
+      "--pretty",
+      "false",
+    ]);
+    assert.doesNotMatch(tsc.output, /^error TS/m, "tsc could not run on the workspace");
+    const contractErrors = tsc.output.split("\n").filter((line) => line.startsWith("contracts/"));
+    assert.deepEqual(contractErrors, [], tsc.output);
+  });
+
+  it("fails verification when the provider answers the injected id with 404: it really reads the provider", async () => {
+    // The provider state now claims an id that does not exist; the verifier injects it into the path.
+    const file = join(workspace, USER_TEST);
+    const source = await readFile(file, "utf8");
+    const handlerReturn = "return { id: created.body.id };";
+    assert.ok(source.includes(handlerReturn), "the generated state handler changed; update this test's edit");
+    await writeFile(
+      file,
+      source.replace(handlerReturn, 'return { id: "00000000-0000-4000-8000-00000000dead" };'),
+    );
+    try {
+      const { code, output } = await run(workspace, process.execPath, ["--test", USER_TEST]);
+      assert.notEqual(code, 0, output);
+      assert.match(output, /a request for one item of \/users/);
+      assert.match(output, /expected 200 but was 404/);
+      assert.match(output, /User 00000000-0000-4000-8000-00000000dead does not exist/);
+    } finally {
+      await writeFile(file, source);
+    }
+  });
+});
