@@ -4,6 +4,7 @@
  * @module
  */
 import type { RequestListener, Server } from "node:http";
+import type { TlsOptions } from "node:tls";
 import type { Hono } from "hono";
 import type { Logger } from "../observability/logger.ts";
 import type { HandlerDefinition } from "../router/handler.ts";
@@ -37,6 +38,11 @@ export interface ServiceHostOptions {
    * metrics (`instrumentHttp`). The route a response answered is `routePatternOf(res)` once it finished.
    */
   instrumentRequests?: (listener: RequestListener) => RequestListener;
+  /**
+   * Serve HTTPS with these TLS options, e.g. `mtlsServerOptions(material)` for mutual TLS (client
+   * certificates required and checked against the CA). Default: plain HTTP.
+   */
+  tls?: TlsOptions;
 }
 
 /** Options for {@link ServiceHost.serve}. */

@@ -7,7 +7,9 @@
  * @module
  */
 import { createServer, type RequestListener, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { TlsOptions } from "node:tls";
 import { getRequestListener, type HttpBindings } from "@hono/node-server";
 import { Hono } from "hono";
 import { AllFrameError } from "../errors/allframe-error.ts";
@@ -80,6 +82,7 @@ class NodeServiceHost implements ServiceHost {
   readonly #abort = new AbortController();
   readonly #checks: ReadinessChecks;
   readonly #hooks = new ShutdownHooks();
+  readonly #tls: TlsOptions | undefined;
   readonly #instrument: ((listener: RequestListener) => RequestListener) | undefined;
   readonly #startHooks: Array<{ name: string; fn: () => void | Promise<void> }> = [];
   #server: Server | undefined;
@@ -105,6 +108,7 @@ class NodeServiceHost implements ServiceHost {
     this.logger = opts.logger ?? createLogger({ service: opts.name });
     this.#clock = opts.clock ?? systemClock;
     this.#instrument = opts.instrumentRequests;
+    this.#tls = opts.tls;
     this.#createdAt = this.#clock.now().getTime();
     this.#checks = new ReadinessChecks(opts.readinessCheckTimeoutMs ?? 2000, this.logger);
     this.router = createRestRouter([], {
@@ -238,7 +242,12 @@ class NodeServiceHost implements ServiceHost {
     const listener: RequestListener = (req, res) => {
       if (!router.dispatch(req, res)) void hono(req, res);
     };
-    const server = createServer(this.#instrument?.(listener) ?? listener);
+    const handle = this.#instrument?.(listener) ?? listener;
+    // HTTPS (mutual TLS when the options ask for client certificates) or plain HTTP.
+    const server: Server =
+      this.#tls === undefined
+        ? createServer(handle)
+        : (createHttpsServer(this.#tls, handle) as unknown as Server);
     this.#requests = new InFlightRequests(server, () => this.#stopping !== undefined);
     this.#server = server;
     return new Promise((resolve, reject) => {
@@ -258,7 +267,7 @@ class NodeServiceHost implements ServiceHost {
         const host = this.#host.includes(":") ? `[${this.#host}]` : this.#host;
         this.#listening = server;
         this.logger.info({ host: this.#host, port, version: this.version }, "listening");
-        resolve({ url: `http://${host}:${port}`, port });
+        resolve({ url: `${this.#tls === undefined ? "http" : "https"}://${host}:${port}`, port });
       };
       server.once("error", onError);
       server.once("listening", onListening);

@@ -6,6 +6,7 @@
  * explorer page at `/grpc` on the HTTP port.
  * @module
  */
+import { type ChannelCredentials, credentials, ServerCredentials } from "@grpc/grpc-js";
 import { AllFrameError } from "../errors/allframe-error.ts";
 import type { Tracing } from "../observability/tracing/create-tracing.ts";
 import { createGraphqlEndpoint } from "../router/graphql/graphql-endpoint.ts";
@@ -14,11 +15,14 @@ import { createGrpcExplorer, type GrpcExplorer } from "../router/grpc/grpc-explo
 import { type GrpcServer, startGrpcServer } from "../router/grpc/grpc-server.ts";
 import type { HandlerDefinition, Protocol } from "../router/handler.ts";
 import type { ServiceHost } from "../runtime/service-host.ts";
+import type { MtlsMaterial } from "../security/mtls/mtls-material.ts";
 
 /** Options for {@link serveProtocols}. */
 export interface ServeProtocolsOptions {
   /** Which servers start; e.g. `["rest", "grpc"]`. */
   readonly protocols: readonly Protocol[];
+  /** gRPC over mutual TLS with this material (the HTTP side gets it from the host's `tls`). */
+  readonly mtls?: MtlsMaterial | undefined;
   /** Traces gRPC calls (HTTP requests, GraphQL included, are traced by the host's instrumentation). */
   readonly tracing?: Tracing;
   /** GraphQL: serve an Apollo Federation 2 subgraph; default false. */
@@ -38,6 +42,20 @@ export interface ServeProtocolsOptions {
 export interface ServedProtocols {
   graphqlSdl: string | undefined;
   grpc: GrpcServer | undefined;
+}
+
+/** gRPC credentials for mutual TLS: the server demands client certificates; the explorer presents one. */
+function grpcTls(
+  mtls: MtlsMaterial | undefined,
+): { server: ServerCredentials; client: ChannelCredentials } | undefined {
+  if (mtls === undefined) return undefined;
+  const ca = Buffer.from(mtls.ca);
+  const cert = Buffer.from(mtls.cert);
+  const key = Buffer.from(mtls.key.expose());
+  return {
+    server: ServerCredentials.createSsl(ca, [{ private_key: key, cert_chain: cert }], true),
+    client: credentials.createSsl(ca, key, cert),
+  };
 }
 
 /** A client address for a server bound to `host` (a wildcard bind is reached on loopback). */
@@ -90,11 +108,13 @@ export function serveProtocols(
     }
     let explorer: GrpcExplorer | undefined;
     host.onStart("grpc-server", async () => {
+      const tls = grpcTls(opts.mtls);
       const server = await startGrpcServer({
         handlers,
         logger: host.logger,
         ...grpc,
         ...(opts.tracing === undefined ? {} : { tracing: opts.tracing }),
+        ...(tls === undefined ? {} : { credentials: tls.server }),
       });
       served.grpc = server;
       explorer = createGrpcExplorer({
@@ -102,6 +122,7 @@ export function serveProtocols(
         package: grpc.package,
         proto: server.proto,
         logger: host.logger,
+        ...(tls === undefined ? {} : { credentials: tls.client }),
       });
       for (const route of explorer.routes) host.router.mount(route.method, route.path, route.handler);
       host.logger.info({ port: server.port, package: grpc.package }, "grpc listening");

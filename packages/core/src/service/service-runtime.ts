@@ -2,7 +2,8 @@
  * What every generated service starts with, wired once here instead of in each service: a logger
  * that redacts secrets and the architecture's PII fields (and audits them when `audit_logging` is
  * on) and carries trace ids; OpenTelemetry tracing from `[observability]` and `OTEL_*`; Prometheus
- * metrics at `/metrics`; a service host whose every request is traced and metered; an event bus
+ * metrics at `/metrics`; a service host whose every request is traced and metered (over mutual TLS
+ * when `[security].mtls` is on and its files are configured); an event bus
  * whose publishes and deliveries are traced and counted; and a resilience orchestrator holding the
  * architecture's policies, its breakers' states exported as metrics (seed 000 Success Metrics 6–7:
  * resilient and traced out of the box; seed 004: policies declared as data, run by the orchestrator).
@@ -26,7 +27,11 @@ import { ResilienceOrchestrator } from "../resilience/orchestrator.ts";
 import { createServiceHost, type ServiceHost } from "../runtime/service-host.ts";
 import type { AuditLog } from "../security/audit/audit-log.ts";
 import { openAuditLog } from "../security/audit/json-lines-audit-log.ts";
+import { createMtlsFetch } from "../security/mtls/mtls-fetch.ts";
+import type { MtlsMaterial } from "../security/mtls/mtls-material.ts";
+import { mtlsServerOptions } from "../security/mtls/mtls-options.ts";
 import { instrumentHttp } from "./http-instrumentation.ts";
+import { profileMtls } from "./profile-mtls.ts";
 import { profileTracingDefaults } from "./profile-tracing.ts";
 import type { ServiceProfile } from "./service-profile.ts";
 
@@ -71,6 +76,10 @@ export interface ServiceRuntime {
   readonly resilience: ResilienceOrchestrator;
   /** The audit log when `[compliance].audit_logging` is on. */
   readonly audit: AuditLog | undefined;
+  /** This service's mTLS material when `[security].mtls` is on and configured (see `profileMtls`). */
+  readonly mtls: MtlsMaterial | undefined;
+  /** `fetch` for calls to other services: presents this service's certificate under mTLS. */
+  readonly fetch: (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 }
 
 /**
@@ -100,11 +109,13 @@ export function createServiceRuntime(opts: ServiceRuntimeOptions): ServiceRuntim
     ...(opts.logDestination === undefined ? {} : { destination: opts.logDestination }),
   });
   const metrics = new ServiceMetrics({ service: opts.name });
+  const mtls = profileMtls(profile.security, env, logger);
   const host = createServiceHost({
     name: opts.name,
     port: opts.port,
     logger,
     instrumentRequests: instrumentHttp({ tracing, metrics }),
+    ...(mtls === undefined ? {} : { tls: mtlsServerOptions(mtls) }),
     ...(opts.version === undefined ? {} : { version: opts.version }),
     ...(opts.host === undefined ? {} : { host: opts.host }),
     ...(opts.shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs: opts.shutdownTimeoutMs }),
@@ -126,5 +137,6 @@ export function createServiceRuntime(opts: ServiceRuntimeOptions): ServiceRuntim
     policies,
     onStateChange: ({ name, to }) => metrics.recordBreakerState(name, to),
   });
-  return { host, logger, bus, tracing, metrics, resilience, audit };
+  const fetch = mtls === undefined ? globalThis.fetch : createMtlsFetch(mtls);
+  return { host, logger, bus, tracing, metrics, resilience, audit, mtls, fetch };
 }

@@ -30,18 +30,21 @@ export const bffArchetype: Archetype = {
           readonly name: string;
           readonly baseUrl: string;
           readonly #timeoutMs: number;
+          readonly #fetch: typeof fetch;
 
-          constructor(name: string, baseUrl: string, timeoutMs: number) {
+          /** \`fetchImpl\`: the runtime's fetch, which presents this service's certificate under mTLS. */
+          constructor(name: string, baseUrl: string, timeoutMs: number, fetchImpl: typeof fetch = fetch) {
             this.name = name;
             this.baseUrl = baseUrl.replace(/\\/+$/, "");
             this.#timeoutMs = timeoutMs;
+            this.#fetch = fetchImpl;
           }
 
           /** GET a JSON resource; network failures and non-2xx answers become "unavailable" errors. */
           async get<T>(path: string): Promise<T> {
             let response: Response;
             try {
-              response = await fetch(this.baseUrl + path, { signal: AbortSignal.timeout(this.#timeoutMs) });
+              response = await this.#fetch(this.baseUrl + path, { signal: AbortSignal.timeout(this.#timeoutMs) });
             } catch (error) {
               throw new AllFrameError("unavailable", \`\${this.name} is unreachable at \${this.baseUrl}\`, { cause: error });
             }
@@ -110,7 +113,7 @@ export const bffArchetype: Archetype = {
     const defined = aggregates.filter((a) => knownPort(architecture, a) !== undefined);
     const missing = aggregates.filter((a) => knownPort(architecture, a) === undefined);
     const clients = defined
-      .map((a) => `new ServiceClient(${str(a)}, config.${constantCase(a)}_URL, 2000),`)
+      .map((a) => `new ServiceClient(${str(a)}, config.${constantCase(a)}_URL, 2000, fetch),`)
       .join("\n");
     files.write(
       "src/presentation/handlers/overview-handler.ts",

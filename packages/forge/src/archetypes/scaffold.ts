@@ -58,6 +58,19 @@ function profileEnv(architecture: ResolvedArchitecture, service: ResolvedService
       description: "PII audit trail ([compliance].audit_logging): a JSON-lines file, or - for stdout.",
     });
   }
+  if (architecture.architecture.security?.mtls === true) {
+    for (const [name, what] of [
+      ["TLS_CA_FILE", "the CA every service's certificate chains to"],
+      ["TLS_CERT_FILE", "this service's certificate"],
+      ["TLS_KEY_FILE", "this service's private key"],
+    ] as const) {
+      vars.push({
+        name,
+        schema: "z.string().optional()",
+        description: `mTLS ([security].mtls): PEM file of ${what}. Unset: plain HTTP in dev, refused when NODE_ENV=production.`,
+      });
+    }
+  }
   if (service.grpcPort !== undefined) {
     vars.push({
       name: "GRPC_PORT",
@@ -127,7 +140,7 @@ function configModule(
 
 /** Runtime parts the service's statements use, so the generated code declares no unused variable. */
 function runtimeParts(statements: string): string[] {
-  return ["logger", "bus", "resilience", "metrics", "tracing"].filter((name) =>
+  return ["logger", "bus", "resilience", "metrics", "tracing", "mtls", "fetch"].filter((name) =>
     new RegExp(`(?<![.\\w])${name}\\b`).test(statements),
   );
 }
@@ -214,7 +227,7 @@ function serveCall(architecture: ResolvedArchitecture, service: ResolvedService,
     serveProtocols(host, ${handlers}, {
       protocols: ${JSON.stringify(service.protocols)},
       federation: ${service.graphql?.federation === true},
-      tracing,
+      tracing,${architecture.architecture.security?.mtls === true ? "\n      mtls," : ""}
       ${grpc}
     });
   `;

@@ -1,7 +1,9 @@
 /**
  * `stateless`: request/response CRUD over the service's `domain.entities`, stored through the document
  * store port (SQLite file by default, `DATABASE_URL` to switch), publishing `<Entity>Created/Updated/
- * Deleted` when the service declares those events (seed 000, "Archetype: Stateless Microservice").
+ * Deleted` when the service declares those events: after the write, or with `[services.messaging]
+ * pattern = "outbox"` through the Transactional Outbox and its relay (seed 000, "Archetype: Stateless
+ * Microservice"; issue 4).
  * @module
  */
 import type { ResolvedArchitecture, ResolvedService } from "../config/resolve.ts";
@@ -9,39 +11,16 @@ import { code } from "../generators/typescript/code.ts";
 import { camelCase, kebabCase, pascalCase, pluralKebab, str } from "../generators/typescript/names.ts";
 import type { Archetype, RouteSpec, ServiceFiles } from "./archetype.ts";
 import { databaseEnv, eventsModule, grpcPackage } from "./shared.ts";
+import { applicationService, changeEvent, publishesChanges, usesOutbox } from "./stateless-use-cases.ts";
 
 function entitiesOf(service: ResolvedService): string[] {
   const declared = service.domain?.entities ?? [];
   return declared.length > 0 ? declared : [pascalCase(service.name.replace(/-service$/, ""))];
 }
 
-/** The event name published for a change, if the service declares it. */
-function changeEvent(
-  service: ResolvedService,
-  entity: string,
-  change: "Created" | "Updated" | "Deleted",
-): string | undefined {
-  const name = `${entity}${change}`;
-  return service.publishes.includes(name) ? name : undefined;
-}
-
-/** Whether the service declares any change event of the entity (then its use cases need the bus). */
-function publishesChanges(service: ResolvedService, entity: string): boolean {
-  return (["Created", "Updated", "Deleted"] as const).some(
-    (c) => changeEvent(service, entity, c) !== undefined,
-  );
-}
-
 function writeEntity(files: ServiceFiles, service: ResolvedService, entity: string): void {
   const file = kebabCase(entity);
   const v = camelCase(entity);
-  const publishesAny = publishesChanges(service, entity);
-  const publish = (change: "Created" | "Updated" | "Deleted", arg: string): string => {
-    const event = changeEvent(service, entity, change);
-    return event === undefined
-      ? `// No ${entity}${change} event is declared in the architecture; nothing is published.`
-      : `await this.#bus.publish(createEvent(${str(event)}, ${arg}, { source: ${str(service.name)}, key: id }));`;
-  };
   files.write(
     `src/domain/entities/${file}.ts`,
     code`
@@ -71,57 +50,7 @@ function writeEntity(files: ServiceFiles, service: ResolvedService, entity: stri
       export type ${entity} = z.output<typeof ${v}Schema>;
     `,
   );
-  files.write(
-    `src/application/${file}-service.ts`,
-    code`
-      ${publishesAny ? 'import { AllFrameError, createEvent, type DocumentStore, type EventBus, uuidGenerator } from "@allframe/core";' : 'import { AllFrameError, type DocumentStore, uuidGenerator } from "@allframe/core";'}
-      import type { ${entity}, ${entity}Input } from "../domain/entities/${file}.ts";
-
-      /** Use cases for ${entity}: create, read, list, replace, delete. */
-      export class ${entity}Service {
-        readonly #store: DocumentStore<${entity}>;
-        ${publishesAny ? `readonly #bus: EventBus;\n\nconstructor(store: DocumentStore<${entity}>, bus: EventBus) {\n  this.#store = store;\n  this.#bus = bus;\n}` : `constructor(store: DocumentStore<${entity}>) {\n  this.#store = store;\n}`}
-
-        async create(input: ${entity}Input): Promise<${entity}> {
-          const id = uuidGenerator();
-          const now = new Date().toISOString();
-          const ${v}: ${entity} = { ...input, id, version: 1, createdAt: now, updatedAt: now };
-          await this.#store.put(${v});
-          ${publish("Created", v)}
-          return ${v};
-        }
-
-        async get(id: string): Promise<${entity}> {
-          const ${v} = await this.#store.get(id);
-          if (${v} === undefined) throw new AllFrameError("not-found", \`${entity} \${id} does not exist\`);
-          return ${v};
-        }
-
-        list(limit: number, offset: number): Promise<${entity}[]> {
-          return this.#store.list({ limit, offset });
-        }
-
-        async replace(id: string, input: ${entity}Input): Promise<${entity}> {
-          const current = await this.get(id);
-          const ${v}: ${entity} = {
-            ...input,
-            id,
-            version: current.version + 1,
-            createdAt: current.createdAt,
-            updatedAt: new Date().toISOString(),
-          };
-          await this.#store.put(${v});
-          ${publish("Updated", v)}
-          return ${v};
-        }
-
-        async delete(id: string): Promise<void> {
-          if (!(await this.#store.delete(id))) throw new AllFrameError("not-found", \`${entity} \${id} does not exist\`);
-          ${publish("Deleted", "{ id }")}
-        }
-      }
-    `,
-  );
+  files.write(`src/application/${file}-service.ts`, applicationService(service, entity));
   const path = `/${pluralKebab(entity)}`;
   const grpc = `grpc: { service: ${str(`${entity}Service`)} }`;
   const listField = camelCase(pluralKebab(entity));
@@ -267,6 +196,73 @@ function entityTests(service: ResolvedService, entity: string): string {
   `;
 }
 
+/** The table name of an entity's collection, e.g. `order_item`. */
+function collectionOf(entity: string): string {
+  return kebabCase(entity).replaceAll("-", "_");
+}
+
+/**
+ * Opens each entity's store (`<entity>Store`) in `createService`. With the outbox they all live on the
+ * outbox's database, and a relay started with the service publishes the committed events; it drains
+ * in the shutdown's drain phase, after the last request, before the database closes.
+ */
+function storeWiring(
+  service: ResolvedService,
+  entities: readonly string[],
+): { imports: string[]; statements: string; needsBus: (entity: string) => boolean } {
+  if (!usesOutbox(service)) {
+    return {
+      imports: ['import { openDocumentStore } from "@allframe/core";'],
+      statements: entities
+        .map((entity) => {
+          const v = camelCase(entity);
+          return code`
+            const ${v}Store = openDocumentStore<${entity}>({ collection: ${str(collectionOf(entity))}, url: config.DATABASE_URL });
+            host.onShutdown(${str(`${kebabCase(entity)}-store`)}, () => ${v}Store.close());
+          `;
+        })
+        .join("\n"),
+      needsBus: (entity) => publishesChanges(service, entity),
+    };
+  }
+  return {
+    imports: ['import { OutboxRelay, openTransactionalOutbox } from "@allframe/core";'],
+    statements: code`
+      // Transactional outbox ([services.messaging] pattern = "outbox"): each write and its change event commit in
+      // one transaction on DATABASE_URL's database; the relay publishes the events after the commit, at least once.
+      const outbox = openTransactionalOutbox(config.DATABASE_URL);
+      host.onShutdown("outbox", () => outbox.close());
+      const outboxRelay = new OutboxRelay({ store: outbox.store, bus, logger });
+      host.onStart("outbox-relay", () => outboxRelay.start());
+      // After the last request: what was committed is published before the database closes.
+      host.onShutdown("outbox-relay", (signal) => outboxRelay.drain(signal), "drain");
+      ${entities
+        .map(
+          (entity) =>
+            `const ${camelCase(entity)}Store = outbox.documents<${entity}>(${str(collectionOf(entity))});`,
+        )
+        .join("\n")}
+    `,
+    needsBus: () => false,
+  };
+}
+
+/** With the outbox: the Created event reaches the bus through the relay, carrying the stored entity. */
+function outboxTest(service: ResolvedService, entity: string): string {
+  const created = changeEvent(service, entity, "Created");
+  if (!usesOutbox(service) || created === undefined) return "";
+  return code`
+    it("publishes ${created} through the transactional outbox, carrying the stored ${entity}", async () => {
+      const { body } = await svc.request<{ id: string }>(${str(`/${pluralKebab(entity)}`)}, {
+        method: "POST",
+        body: { name: "via the outbox" },
+      });
+      const event = await svc.waitFor(() => svc.published.find((e) => e.type === ${str(created)} && e.key === body.id));
+      assert.deepEqual(event.data, body);
+    });
+  `;
+}
+
 export const statelessArchetype: Archetype = {
   type: "stateless",
   summary: "request/response CRUD over its entities, publishing their change events.",
@@ -284,6 +280,7 @@ export const statelessArchetype: Archetype = {
         { method: "DELETE", path: `${path}/:id`, summary: `Delete a ${entity}` },
       ] satisfies RouteSpec[];
     });
+    const wiring = storeWiring(service, entities);
     return {
       imports: entities
         .flatMap((entity) => [
@@ -291,22 +288,14 @@ export const statelessArchetype: Archetype = {
           `import type { ${entity} } from "./domain/entities/${kebabCase(entity)}.ts";`,
           `import { ${camelCase(entity)}Handlers } from "./presentation/handlers/${kebabCase(entity)}-handlers.ts";`,
         ])
-        .concat(['import { openDocumentStore } from "@allframe/core";']),
+        .concat(wiring.imports),
       body: code`
-        ${entities
-          .map((entity) => {
-            const v = camelCase(entity);
-            return code`
-              const ${v}Store = openDocumentStore<${entity}>({ collection: ${str(kebabCase(entity).replaceAll("-", "_"))}, url: config.DATABASE_URL });
-              host.onShutdown(${str(`${kebabCase(entity)}-store`)}, () => ${v}Store.close());
-            `;
-          })
-          .join("\n")}
+        ${wiring.statements}
         const handlers = [
           ${entities
             .map((entity) => {
               const v = camelCase(entity);
-              return `...${v}Handlers(new ${entity}Service(${v}Store${publishesChanges(service, entity) ? ", bus" : ""})),`;
+              return `...${v}Handlers(new ${entity}Service(${v}Store${wiring.needsBus(entity) ? ", bus" : ""})),`;
             })
             .join("\n")}
         ];
@@ -315,7 +304,7 @@ export const statelessArchetype: Archetype = {
       env: [databaseEnv(service)],
       routes,
       tests: [
-        ...entities.map((entity) => entityTests(service, entity)),
+        ...entities.flatMap((entity) => [entityTests(service, entity), outboxTest(service, entity)]),
         grpcTest(architecture, service, entities[0] ?? "Item"),
       ].join("\n"),
       testEnv: { DATABASE_URL: "memory:" },

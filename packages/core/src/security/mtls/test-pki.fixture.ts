@@ -18,6 +18,8 @@ export interface TestPki {
   client: MtlsMaterial;
   /** A client certificate from another CA; its `ca` is that other CA. */
   stranger: MtlsMaterial;
+  /** A service's certificate: server and client auth, for 127.0.0.1 (`service.crt`, `service.key`). */
+  service: MtlsMaterial;
   remove(): void;
 }
 
@@ -73,6 +75,8 @@ export function createTestPki(): TestPki {
   leaf("server", "test-ca", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
   leaf("client", "test-ca", "extendedKeyUsage=clientAuth\n");
   leaf("stranger", "other-ca", "extendedKeyUsage=clientAuth\n");
+  // A service is both: it serves its peers and calls them with the same certificate.
+  leaf("service", "test-ca", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n");
   const material = (name: string, caName: string): MtlsMaterial => ({
     ca: readFileSync(file(`${caName}.crt`)),
     cert: readFileSync(file(`${name}.crt`)),
@@ -83,6 +87,7 @@ export function createTestPki(): TestPki {
     server: material("server", "test-ca"),
     client: material("client", "test-ca"),
     stranger: material("stranger", "other-ca"),
+    service: material("service", "test-ca"),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
