@@ -131,7 +131,7 @@ export {
   type StoredResponse,
   scopedIdempotencyKey,
 } from "./idempotency/index.ts";
-// messaging: envelope, bus port + in-process/NATS/RabbitMQ/Kafka/SQS/Pub/Sub buses, consumer, outbox, inbox
+// messaging: envelope, bus port + in-process/NATS/RabbitMQ/Kafka/SQS/EventBridge/Pub/Sub buses, consumer, outbox, inbox
 export {
   assertEventType,
   BACKOFF_STRATEGIES,
@@ -150,6 +150,8 @@ export {
   type DeadLetter,
   type DeadLetterQueue,
   type DeliveryErrorHandler,
+  EventBridgeEventBus,
+  type EventBridgeEventBusOptions,
   type EventBus,
   type EventBusAdapterOptions,
   type EventBusFactory,

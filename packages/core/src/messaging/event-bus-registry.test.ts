@@ -53,13 +53,22 @@ describe("createEventBus", () => {
     await memory.close();
   });
 
-  it("maps kafka:, sqs: and pubsub: to the cloud adapters (clients load on first connect)", async () => {
-    assert.ok(["kafka:", "sqs:", "pubsub:"].every((scheme) => eventBusSchemes().includes(scheme)));
+  it("maps kafka:, sqs:, eventbridge: and pubsub: to the cloud adapters (clients load on first connect)", async () => {
+    const cloud = ["kafka:", "sqs:", "eventbridge:", "pubsub:"];
+    assert.ok(cloud.every((scheme) => eventBusSchemes().includes(scheme)));
     const kafka = createEventBus({ url: "kafka://127.0.0.1:1,127.0.0.1:2/T?connectTimeoutMs=200", logger });
     const sqs = createEventBus({ url: "sqs://eu-west-1/T?endpoint=http://127.0.0.1:1", logger });
-    assert.deepEqual([kafka.kind, sqs.kind], ["kafka", "sqs"]);
+    const eventbridge = createEventBus({
+      url: "EventBridge://eu-west-1/orders?endpoint=http://127.0.0.1:1&fifo=true",
+      logger,
+    });
+    assert.deepEqual([kafka.kind, sqs.kind, eventbridge.kind], ["kafka", "sqs", "eventbridge"]);
+    assert.throws(
+      () => createEventBus({ url: "eventbridge://orders/bus", logger }),
+      (e) => hasErrorCode(e, "configuration") && e.message.includes("eventbridge://eu-west-1/orders"),
+    );
     await assert.rejects(kafka.ready?.() ?? Promise.resolve(), (e) => hasErrorCode(e, "unavailable"));
-    await Promise.all([kafka.close(), sqs.close()]);
+    await Promise.all([kafka.close(), sqs.close(), eventbridge.close()]);
   });
 
   it("uses an adapter registered for a scheme", async () => {

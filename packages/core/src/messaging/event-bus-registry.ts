@@ -6,6 +6,7 @@
 import { AllFrameError } from "../errors/allframe-error.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { EventBus } from "./event-bus.ts";
+import { EventBridgeEventBus } from "./eventbridge/eventbridge-event-bus.ts";
 import { InProcessEventBus } from "./in-process-event-bus.ts";
 import { KafkaEventBus } from "./kafka/kafka-event-bus.ts";
 import { NatsJetStreamEventBus } from "./nats/nats-jetstream-event-bus.ts";
@@ -69,6 +70,10 @@ registerEventBusAdapter(
   ({ url, logger }) => new SqsSnsEventBus({ url: url ?? "", ...withLogger(logger) }),
 );
 registerEventBusAdapter(
+  "eventbridge",
+  ({ url, logger }) => new EventBridgeEventBus({ url: url ?? "", ...withLogger(logger) }),
+);
+registerEventBusAdapter(
   "pubsub",
   ({ url, logger }) => new PubSubEventBus({ url: url ?? "", ...withLogger(logger) }),
 );
@@ -110,9 +115,10 @@ export function createEventBus(opts: { url?: string; logger?: Logger } = {}): Ev
  * @param opts.url as for {@link createEventBus}; `nats://` → NATS JetStream, `amqp://`/`amqps://` →
  *   RabbitMQ, `kafka://[user:pass@]b1:9092,b2:9092[/namespace]` → Kafka,
  *   `sqs://<region>/<namespace>[?topicArn=&endpoint=&fifo=true]` → SNS + SQS,
+ *   `eventbridge://<region>/<bus-name>[?endpoint=&fifo=true]` → EventBridge + SQS,
  *   `pubsub://<project>/<namespace>[?apiEndpoint=]` → Google Pub/Sub. Query parameters set broker
  *   options (`?namespace=ORDERS&maxDeliver=5`, see `BrokerBusOptions`); the cloud forms take the
- *   namespace from the path.
+ *   namespace (the EventBridge bus name) from the path.
  * @throws AllFrameError as {@link createEventBus}; `unavailable` when the broker does not answer
  *   within its connect timeout (the bus is closed then).
  * @example const bus = await openEventBus({ url: process.env.EVENT_BUS_URL, logger });

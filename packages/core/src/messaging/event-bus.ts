@@ -1,9 +1,8 @@
 /**
  * The event bus port: publish envelopes, subscribe handlers, optionally as competing members of a
  * consumer group. Adapters (in-process; NATS JetStream in `nats/`, RabbitMQ in `rabbitmq/`; Kafka in
- * `kafka/`, SQS/SNS in `sqs/`, Pub/Sub in `pubsub/`; EventBridge later) implement it and pass
- * `runEventBusContract` (DESIGN.md:
- * "Embedded defaults and real engines").
+ * `kafka/`, SQS/SNS in `sqs/`, EventBridge in `eventbridge/`, Pub/Sub in `pubsub/`) implement it and
+ * pass `runEventBusContract` (DESIGN.md: "Embedded defaults and real engines").
  *
  * Delivery semantics every adapter keeps:
  * - **Ack is the handler's promise.** Resolving acknowledges the event; rejecting reports the error

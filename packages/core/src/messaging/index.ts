@@ -39,6 +39,7 @@ export {
   createEvent,
   type EventEnvelope,
 } from "./event-envelope.ts";
+export { EventBridgeEventBus, type EventBridgeEventBusOptions } from "./eventbridge/eventbridge-event-bus.ts";
 export { InProcessEventBus, type InProcessEventBusOptions } from "./in-process-event-bus.ts";
 export {
   INBOX_MIGRATIONS,

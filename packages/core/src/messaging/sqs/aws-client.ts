@@ -5,6 +5,9 @@
  * and inputs. Credentials come from the SDK's default chain (env, profile, instance role).
  * @module
  */
+import { AllFrameError } from "../../errors/allframe-error.ts";
+import type { Logger } from "../../observability/logger.ts";
+import { sleep } from "../broker-delivery.ts";
 
 /** One AWS service client, reduced to what the adapters call. */
 export interface AwsSender {
@@ -63,4 +66,28 @@ export function queuePolicy(queueArn: string, principal: string, sourceArn: stri
       },
     ],
   });
+}
+
+/**
+ * Runs a connect-time set-up call (`CreateTopic`, ensuring an event bus) until it yields a value,
+ * logging each failure and backing off 250 ms, 500 ms, ... up to 2 s: the buses connect in the
+ * background, and AWS (or LocalStack) may not be reachable yet. Callers bound the wait with `within`.
+ * @throws AllFrameError `unavailable` once `closed()` is true (the bus was closed before `service` answered).
+ */
+export async function untilAnswered<T>(
+  request: () => Promise<T | undefined>,
+  opts: { service: string; closed: () => boolean; logger: Logger },
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    if (opts.closed()) {
+      throw new AllFrameError("unavailable", `event bus closed before ${opts.service} answered`);
+    }
+    try {
+      const value = await request();
+      if (value !== undefined) return value;
+    } catch (error) {
+      opts.logger.warn({ err: error, attempt }, `${opts.service} not reachable; retrying`);
+    }
+    await sleep(Math.min(250 * attempt, 2000));
+  }
 }

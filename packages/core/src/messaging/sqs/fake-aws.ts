@@ -2,6 +2,7 @@
  * A fake AWS `send` for the SQS/SNS and EventBridge unit tests: records each command as
  * `[CommandName, input]`, answers the set-up commands with plausible ARNs and URLs, and serves
  * `ReceiveMessage` from messages a test queues with `enqueue` (an empty long poll ends after 5 ms).
+ * A test can answer any command itself through `answers` (e.g. a `PutEvents` with failed entries).
  * @module
  */
 import type { Message } from "@aws-sdk/client-sqs";
@@ -10,8 +11,14 @@ import type { AwsClientFactory, AwsSender } from "./aws-client.ts";
 /** A recorded command: its class name and its input. */
 export type SentCommand = [string, Record<string, unknown>];
 
-/** Builds the fake; `fail` makes every command of those names throw. */
-export function fakeAws(fail: string[] = []) {
+/** Answers one command from its input, instead of the fake's default (may throw, as AWS would). */
+export type FakeAnswer = (input: Record<string, unknown>) => unknown;
+
+/**
+ * Builds the fake; `fail` makes every command of those names throw; `answers` replaces the default
+ * answer of the commands it names (recorded all the same).
+ */
+export function fakeAws(fail: string[] = [], answers: Record<string, FakeAnswer> = {}) {
   const sent: SentCommand[] = [];
   const inbox = new Map<string, Message[]>();
   const sender: AwsSender = {
@@ -20,6 +27,8 @@ export function fakeAws(fail: string[] = []) {
       const input = (command as { input: Record<string, unknown> }).input;
       if (fail.includes(name)) throw new Error(`${name} failed`);
       if (name !== "ReceiveMessageCommand") sent.push([name, input]);
+      const answer = answers[name];
+      if (answer !== undefined) return answer(input);
       const queue = String(input.QueueName ?? input.Name ?? "");
       switch (name) {
         case "CreateTopicCommand":
@@ -37,7 +46,10 @@ export function fakeAws(fail: string[] = []) {
         case "PutRuleCommand":
           return { RuleArn: `arn:aws:events:eu-west-1:000000000000:rule/${queue}` };
         case "PutEventsCommand":
-          return { FailedEntryCount: 0, Entries: [{ EventId: "e-1" }] };
+          return {
+            FailedEntryCount: 0,
+            Entries: (input.Entries as unknown[]).map((_, i) => ({ EventId: `e-${i + 1}` })),
+          };
         case "ReceiveMessageCommand": {
           const messages = inbox.get(String(input.QueueUrl))?.splice(0) ?? [];
           if (messages.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -19,18 +19,8 @@
  * @module
  */
 import type { CreateTopicCommandOutput, SubscribeCommandOutput } from "@aws-sdk/client-sns";
-import type { CreateQueueCommandOutput, GetQueueAttributesCommandOutput } from "@aws-sdk/client-sqs";
 import { AllFrameError } from "../../errors/allframe-error.ts";
-import {
-  assertBrokerEventType,
-  assertSubscribable,
-  type BrokerBusOptions,
-  DeliveryRunner,
-  retryUntilStored,
-  settleSetups,
-  shortHash,
-  sleep,
-} from "../broker-delivery.ts";
+import { assertBrokerEventType, type BrokerBusOptions, retryUntilStored, sleep } from "../broker-delivery.ts";
 import {
   decodeEvent,
   encodeEvent,
@@ -45,11 +35,10 @@ import {
   type AwsClientFactory,
   type AwsSender,
   awsConfig,
-  awsName,
   awsSdkFactory,
-  queuePolicy,
+  untilAnswered,
 } from "./aws-client.ts";
-import { SqsQueueConsumer } from "./sqs-queue-consumer.ts";
+import { allowQueueSender, type SqsQueue, SqsSubscriptions } from "./sqs-subscriptions.ts";
 
 /** Options for {@link SqsSnsEventBus}. */
 export interface SqsSnsEventBusOptions extends BrokerBusOptions {
@@ -65,14 +54,6 @@ interface Connected {
   topicArn: string;
 }
 
-interface SqsSubscription {
-  consumer?: SqsQueueConsumer;
-  runner: DeliveryRunner;
-  cleanup?: () => Promise<unknown>;
-  stopped: boolean;
-  ready: Promise<void>;
-}
-
 /**
  * An {@link EventBus} on SNS fan-out to one SQS queue per consumer group.
  * @example
@@ -84,8 +65,7 @@ export class SqsSnsEventBus implements EventBus {
   readonly #o: ResolvedCloudOptions<Extra>;
   readonly #fifo: boolean;
   readonly #connection: Promise<Connected>;
-  readonly #subscriptions = new Set<SqsSubscription>();
-  readonly #setups = new Set<Promise<void>>();
+  readonly #subscriptions: SqsSubscriptions;
   #closed = false;
   #closing: Promise<void> | undefined;
 
@@ -106,6 +86,15 @@ export class SqsSnsEventBus implements EventBus {
       return { sqs, sns, topicArn: await this.#topic(sns) };
     })();
     this.#connection.catch(() => undefined);
+    this.#subscriptions = new SqsSubscriptions({
+      options: this.#o,
+      sqs: async () => (await this.#connection).sqs,
+      nameLength: this.#fifo ? 75 : 80,
+      fifo: this.#fifo,
+      route: (sqs, queue, type) => this.#route(sqs, queue, type),
+      decode: decodeEvent,
+      closed: () => this.#closed,
+    });
   }
 
   async #topic(sns: AwsSender): Promise<string> {
@@ -115,16 +104,11 @@ export class SqsSnsEventBus implements EventBus {
       Name: this.#fifo ? `${this.#o.namespace}.fifo` : this.#o.namespace,
       ...(this.#fifo ? { Attributes: { FifoTopic: "true" } } : {}),
     });
-    for (let attempt = 1; ; attempt += 1) {
-      if (this.#closed) throw new AllFrameError("unavailable", "event bus closed before SNS answered");
-      try {
-        const out = (await sns.send(command)) as CreateTopicCommandOutput;
-        if (out.TopicArn !== undefined) return out.TopicArn;
-      } catch (error) {
-        this.#o.logger.warn({ err: error, attempt }, "SNS not reachable; retrying");
-      }
-      await sleep(Math.min(250 * attempt, 2000));
-    }
+    return untilAnswered(async () => ((await sns.send(command)) as CreateTopicCommandOutput).TopicArn, {
+      service: "SNS",
+      closed: () => this.#closed,
+      logger: this.#o.logger,
+    });
   }
 
   /** Resolves once the topic is known. @throws AllFrameError `unavailable` after `connectTimeoutMs`. */
@@ -135,7 +119,7 @@ export class SqsSnsEventBus implements EventBus {
   async publish(event: EventEnvelope): Promise<void> {
     const body = encodeEvent(event, this.#closed);
     assertBrokerEventType(event.type);
-    await settleSetups(this.#setups, this.#o.publishTimeoutMs);
+    await this.#subscriptions.settle(this.#o.publishTimeoutMs);
     const { sns, topicArn } = await within(this.#connection, this.#o.publishTimeoutMs, "SNS");
     const { PublishCommand } = await import("@aws-sdk/client-sns");
     const attributes = Object.entries(eventAttributes(event, "ce-", 10));
@@ -156,109 +140,33 @@ export class SqsSnsEventBus implements EventBus {
   }
 
   subscribe(type: string, handler: EventHandler, opts: SubscribeOptions = {}): Subscription {
-    assertSubscribable(this.#closed, type, opts.group);
-    const sub: SqsSubscription = {
-      runner: new DeliveryRunner(handler, opts.group, this.#o),
-      stopped: false,
-      ready: Promise.resolve(),
-    };
-    this.#subscriptions.add(sub);
-    sub.ready = this.#start(sub, type, opts.group, opts.prefetch ?? 32);
-    this.#setups.add(sub.ready);
-    void sub.ready.finally(() => this.#setups.delete(sub.ready));
-    return {
-      ready: sub.ready,
-      unsubscribe: async () => {
-        this.#subscriptions.delete(sub);
-        await this.#stop(sub);
-      },
-    };
+    return this.#subscriptions.subscribe(type, handler, opts);
   }
 
-  async #start(sub: SqsSubscription, type: string, group: string | undefined, prefetch: number) {
-    const sqsApi = await import("@aws-sdk/client-sqs");
+  /** Subscribes the queue to the topic with raw delivery and a `ce-type` filter (none for `"*"`). */
+  async #route(sqs: AwsSender, queue: SqsQueue, type: string): Promise<() => Promise<unknown>> {
     const { SubscribeCommand, UnsubscribeCommand } = await import("@aws-sdk/client-sns");
-    const owner = group ?? `solo-${crypto.randomUUID().slice(0, 8)}`;
-    const suffix = this.#fifo ? ".fifo" : "";
-    const name =
-      awsName(
-        [this.#o.namespace, owner, type === "*" ? "all" : type],
-        shortHash(`${owner}\0${type}`),
-        80 - suffix.length,
-      ) + suffix;
-    for (let attempt = 1; !sub.stopped && !this.#closed; attempt += 1) {
-      try {
-        const { sqs, sns, topicArn } = await this.#connection;
-        const created = (await sqs.send(
-          new sqsApi.CreateQueueCommand({
-            QueueName: name,
-            Attributes: {
-              VisibilityTimeout: String(Math.ceil(this.#o.ackWaitMs / 1000)),
-              ...(this.#fifo ? { FifoQueue: "true" } : {}),
-            },
-          }),
-        )) as CreateQueueCommandOutput;
-        const queueUrl = created.QueueUrl ?? "";
-        const attrs = (await sqs.send(
-          new sqsApi.GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }),
-        )) as GetQueueAttributesCommandOutput;
-        const queueArn = attrs.Attributes?.QueueArn ?? "";
-        await sqs.send(
-          new sqsApi.SetQueueAttributesCommand({
-            QueueUrl: queueUrl,
-            Attributes: { Policy: queuePolicy(queueArn, "sns.amazonaws.com", topicArn) },
-          }),
-        );
-        const subscribed = (await sns.send(
-          new SubscribeCommand({
-            TopicArn: topicArn,
-            Protocol: "sqs",
-            Endpoint: queueArn,
-            ReturnSubscriptionArn: true,
-            Attributes: {
-              RawMessageDelivery: "true",
-              ...(type === "*" ? {} : { FilterPolicy: JSON.stringify({ "ce-type": [type] }) }),
-            },
-          }),
-        )) as SubscribeCommandOutput;
-        if (group === undefined) {
-          sub.cleanup = () =>
-            Promise.allSettled([
-              sns.send(new UnsubscribeCommand({ SubscriptionArn: subscribed.SubscriptionArn })),
-              sqs.send(new sqsApi.DeleteQueueCommand({ QueueUrl: queueUrl })),
-            ]);
-        }
-        if (sub.stopped) return;
-        sub.consumer = new SqsQueueConsumer({
-          sqs,
-          queueUrl,
-          runner: sub.runner,
-          prefetch,
-          options: this.#o,
-          decode: decodeEvent,
-        });
-        return;
-      } catch (error) {
-        this.#o.logger.warn({ err: error, type, group, attempt }, "SQS subscription not ready; retrying");
-        await sleep(Math.min(100 * attempt, 2000));
-      }
-    }
-  }
-
-  async #stop(sub: SqsSubscription): Promise<void> {
-    sub.stopped = true;
-    await Promise.race([sub.ready, sleep(this.#o.connectTimeoutMs)]);
-    await sub.consumer?.stop();
-    await sub.runner.drain();
-    await Promise.race([sub.cleanup?.(), sleep(5000)]);
+    const { sns, topicArn } = await this.#connection;
+    await allowQueueSender(sqs, queue, "sns.amazonaws.com", topicArn);
+    const subscribed = (await sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: "sqs",
+        Endpoint: queue.arn,
+        ReturnSubscriptionArn: true,
+        Attributes: {
+          RawMessageDelivery: "true",
+          ...(type === "*" ? {} : { FilterPolicy: JSON.stringify({ "ce-type": [type] }) }),
+        },
+      }),
+    )) as SubscribeCommandOutput;
+    return () => sns.send(new UnsubscribeCommand({ SubscriptionArn: subscribed.SubscriptionArn }));
   }
 
   close(): Promise<void> {
     this.#closed = true;
     this.#closing ??= (async () => {
-      const subs = [...this.#subscriptions];
-      this.#subscriptions.clear();
-      await Promise.all(subs.map((sub) => this.#stop(sub)));
+      await this.#subscriptions.close();
       const connected = await Promise.race([this.#connection.catch(() => undefined), sleep(2000)]);
       connected?.sqs.destroy?.();
       connected?.sns.destroy?.();
