@@ -11,6 +11,7 @@ import { grpcSuite } from "./suites/grpc.ts";
 import { igniteSuite } from "./suites/ignite.ts";
 import { loggingSuite } from "./suites/logging.ts";
 import { messagingSuite } from "./suites/messaging.ts";
+import { outboxDocumentsSuite } from "./suites/outbox-documents.ts";
 import { resilienceSuite } from "./suites/resilience.ts";
 import { routerSuite } from "./suites/router.ts";
 import { websocketSuite } from "./suites/websocket.ts";
@@ -22,6 +23,7 @@ const SUITES: Record<string, BenchSuite> = {
   ignite: igniteSuite,
   logging: loggingSuite,
   messaging: messagingSuite,
+  "outbox-documents": outboxDocumentsSuite,
   resilience: resilienceSuite,
   router: routerSuite,
   websocket: websocketSuite,

@@ -6,6 +6,7 @@
 
 export { type BrokerBusOptions, resolveBrokerOptions } from "./broker-delivery.ts";
 export {
+  assertDeadLetterConsumer,
   BACKOFF_STRATEGIES,
   type BackoffOptions,
   type BackoffStrategy,
@@ -17,6 +18,9 @@ export {
   type DeadLetter,
   type DeadLetterQueue,
   InMemoryDeadLetterQueue,
+  type OpenDeadLetterQueueOptions,
+  type OpenedDeadLetterQueue,
+  openDeadLetterQueue,
 } from "./consumer/index.ts";
 export type {
   DeliveryErrorHandler,
@@ -59,15 +63,20 @@ export { KafkaEventBus, type KafkaEventBusOptions } from "./kafka/kafka-event-bu
 export { NatsJetStreamEventBus, type NatsJetStreamEventBusOptions } from "./nats/nats-jetstream-event-bus.ts";
 export {
   DEFAULT_MAX_ATTEMPTS,
+  type DocumentTransaction,
   type FailureOutcome,
+  type OpenTransactionalOutboxOptions,
   OUTBOX_MIGRATIONS,
   OUTBOX_TABLES,
+  OutboxDocumentStore,
+  type OutboxDocumentStoreOptions,
   type OutboxRecord,
   OutboxRelay,
   type OutboxRelayOptions,
   type OutboxRelayStats,
   type OutboxStore,
   type OutboxStoreOptions,
+  openTransactionalOutbox,
   PostgresOutboxStore,
   type PostgresOutboxStoreOptions,
   SqlDeadLetterQueue,
@@ -75,6 +84,7 @@ export {
   SqliteOutboxStore,
   type SqliteOutboxStoreOptions,
   type SqlTransaction,
+  type TransactionalOutbox,
   type TransactionWork,
   withPostgresTransaction,
   withSqliteTransaction,

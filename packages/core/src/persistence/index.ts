@@ -20,3 +20,4 @@ export {
   sqlitePathFromUrl,
 } from "./open-document-store.ts";
 export { SqliteDocumentStore, type SqliteDocumentStoreOptions } from "./sqlite-document-store.ts";
+export { parseStoreUrl, type StoreLocation } from "./store-url.ts";

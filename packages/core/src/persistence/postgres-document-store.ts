@@ -3,6 +3,8 @@
  * per database URL. Selected by `DATABASE_URL=postgres://...`; same contract as memory and SQLite.
  * @module
  */
+
+import { type DocumentSql, documentSql } from "./document-sql.ts";
 import {
   assertCollectionName,
   closedStoreError,
@@ -35,14 +37,14 @@ export class PostgresDocumentStore<T extends Document> implements DocumentStore<
   readonly kind = "postgres";
   readonly collection: string;
   readonly #lease: PoolLease;
-  readonly #table: string;
+  readonly #sql: DocumentSql;
   #ready: Promise<void> | undefined;
   #closed = false;
 
   constructor(opts: PostgresDocumentStoreOptions) {
     assertCollectionName(opts.collection);
     this.collection = opts.collection;
-    this.#table = `"${opts.collection}"`;
+    this.#sql = documentSql("postgres", opts.collection);
     this.#lease = leasePool(opts.url);
   }
 
@@ -50,12 +52,7 @@ export class PostgresDocumentStore<T extends Document> implements DocumentStore<
     const client = await this.#lease.pool.connect();
     try {
       await client.query("BEGIN");
-      await client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [
-        `allframe.document-store.${this.collection}`,
-      ]);
-      await client.query(
-        `CREATE TABLE IF NOT EXISTS ${this.#table} (seq bigserial PRIMARY KEY, id text NOT NULL UNIQUE, doc jsonb NOT NULL)`,
-      );
+      for (const ddl of this.#sql.create) await client.query(ddl);
       await client.query("COMMIT");
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
@@ -81,35 +78,28 @@ export class PostgresDocumentStore<T extends Document> implements DocumentStore<
   }
 
   async get(id: string): Promise<T | undefined> {
-    const rows = await this.#query("get", `SELECT doc FROM ${this.#table} WHERE id = $1`, [id]);
+    const rows = await this.#query("get", this.#sql.get, [id]);
     return rows[0]?.doc as T | undefined;
   }
 
   async list(opts?: ListOptions): Promise<T[]> {
     const { limit, offset } = resolveListOptions(opts);
-    const rows = await this.#query("list", `SELECT doc FROM ${this.#table} ORDER BY seq LIMIT $1 OFFSET $2`, [
-      Number.isFinite(limit) ? limit : null,
-      offset,
-    ]);
+    const rows = await this.#query("list", this.#sql.list, this.#sql.listParams(limit, offset));
     return rows.map((row) => row.doc as T);
   }
 
   async put(doc: T): Promise<void> {
     const json = serialiseDocument(doc);
-    await this.#query(
-      "put",
-      `INSERT INTO ${this.#table} (id, doc) VALUES ($1, $2::jsonb) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`,
-      [doc.id, json],
-    );
+    await this.#query("put", this.#sql.put, [doc.id, json]);
   }
 
   async delete(id: string): Promise<boolean> {
-    const rows = await this.#query("delete", `DELETE FROM ${this.#table} WHERE id = $1 RETURNING id`, [id]);
+    const rows = await this.#query("delete", this.#sql.delete, [id]);
     return rows.length > 0;
   }
 
   async count(): Promise<number> {
-    const rows = await this.#query("count", `SELECT count(*)::int AS n FROM ${this.#table}`, []);
+    const rows = await this.#query("count", this.#sql.count, []);
     return Number(rows[0]?.n ?? 0);
   }
 

@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { AllFrameError } from "../errors/allframe-error.ts";
+import { type DocumentSql, documentSql } from "./document-sql.ts";
 import {
   assertCollectionName,
   closedStoreError,
@@ -34,21 +35,20 @@ interface Statements {
   put: StatementSync;
   delete: StatementSync;
   count: StatementSync;
+  listParams: DocumentSql["listParams"];
 }
 
-function prepare(db: DatabaseSync, table: string): Statements {
+function prepare(db: DatabaseSync, collection: string): Statements {
+  const sql = documentSql("sqlite", collection);
   db.exec("PRAGMA journal_mode = WAL");
-  db.exec(
-    `CREATE TABLE IF NOT EXISTS ${table} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL) STRICT`,
-  );
+  for (const ddl of sql.create) db.exec(ddl);
   return {
-    get: db.prepare(`SELECT doc FROM ${table} WHERE id = ?`),
-    list: db.prepare(`SELECT doc FROM ${table} ORDER BY seq LIMIT ? OFFSET ?`),
-    put: db.prepare(
-      `INSERT INTO ${table} (id, doc) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET doc = excluded.doc`,
-    ),
-    delete: db.prepare(`DELETE FROM ${table} WHERE id = ?`),
-    count: db.prepare(`SELECT COUNT(*) AS n FROM ${table}`),
+    get: db.prepare(sql.get),
+    list: db.prepare(sql.list),
+    put: db.prepare(sql.put),
+    delete: db.prepare(sql.delete),
+    count: db.prepare(sql.count),
+    listParams: sql.listParams,
   };
 }
 
@@ -78,7 +78,7 @@ export class SqliteDocumentStore<T extends Document> implements DocumentStore<T>
     try {
       if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true });
       db = new DatabaseSync(opts.path, { timeout: opts.busyTimeoutMs ?? 5000 });
-      this.#sql = prepare(db, `"${opts.collection}"`);
+      this.#sql = prepare(db, opts.collection);
     } catch (cause) {
       db?.close();
       throw new AllFrameError(
@@ -109,8 +109,7 @@ export class SqliteDocumentStore<T extends Document> implements DocumentStore<T>
 
   async list(opts?: ListOptions): Promise<T[]> {
     const { limit, offset } = resolveListOptions(opts);
-    // SQLite reads a negative LIMIT as "no limit".
-    const rows = this.#run("list", (sql) => sql.list.all(Number.isFinite(limit) ? limit : -1, offset));
+    const rows = this.#run("list", (sql) => sql.list.all(...(sql.listParams(limit, offset) as number[])));
     return rows.map((row) => JSON.parse(String(row.doc)) as T);
   }
 
@@ -120,8 +119,7 @@ export class SqliteDocumentStore<T extends Document> implements DocumentStore<T>
   }
 
   async delete(id: string): Promise<boolean> {
-    const result = this.#run("delete", (sql) => sql.delete.run(id));
-    return Number(result.changes) > 0;
+    return this.#run("delete", (sql) => sql.delete.all(id)).length > 0;
   }
 
   async count(): Promise<number> {

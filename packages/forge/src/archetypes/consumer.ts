@@ -1,14 +1,15 @@
 /**
  * `consumer`: one handler per `consumer.events` entry, sending through the `channels` (email, sms,
  * push, webhook) behind a channel port with local dev sinks; `concurrency`, `max_retries`,
- * `retry_backoff` and the dead-letter queue come from the architecture (seed 000 "Archetype: Consumer
- * Service with DLQ").
+ * `retry_backoff` and the dead-letter queue come from the architecture; dead letters are kept in
+ * `DATABASE_URL`'s database so they survive restarts (seed 000 "Archetype: Consumer Service with DLQ";
+ * issue 4).
  * @module
  */
 import { code } from "../generators/typescript/code.ts";
 import { kebabCase, str } from "../generators/typescript/names.ts";
 import type { Archetype } from "./archetype.ts";
-import { eventsModule } from "./shared.ts";
+import { databaseEnv, eventsModule } from "./shared.ts";
 
 export const consumerArchetype: Archetype = {
   type: "consumer",
@@ -116,9 +117,12 @@ export const consumerArchetype: Archetype = {
       `,
     );
     const firstEvent = events[0] ?? "Event";
+    const durable = consumer.dlq !== false;
     return {
       imports: [
-        'import { Consumer, InMemoryDeadLetterQueue } from "@allframe/core";',
+        durable
+          ? 'import { Consumer, openDeadLetterQueue } from "@allframe/core";'
+          : 'import { Consumer, InMemoryDeadLetterQueue } from "@allframe/core";',
         'import { dispatch } from "./application/dispatch.ts";',
         'import type { Notification } from "./domain/channels/notification-channel.ts";',
         'import { DevSinkChannel } from "./infrastructure/channels/dev-sink-channel.ts";',
@@ -127,7 +131,15 @@ export const consumerArchetype: Archetype = {
       body: code`
         const sent: Notification[] = [];
         const channels = ${JSON.stringify(channels)}.map((name) => new DevSinkChannel(name, sent, logger));
-        const deadLetterQueue = new InMemoryDeadLetterQueue();
+        ${
+          durable
+            ? code`
+                // Dead letters outlive restarts: they are kept in DATABASE_URL's database (a SQLite file by default).
+                const deadLetterQueue = openDeadLetterQueue(config.DATABASE_URL, { consumer: SERVICE_NAME });
+                host.onShutdown("dead-letter-queue", () => deadLetterQueue.close());
+              `
+            : "// dlq = false in the architecture: exhausted events are logged and dropped; /dlq stays empty.\nconst deadLetterQueue = new InMemoryDeadLetterQueue();"
+        }
         const consumer = new Consumer(
           bus,
           {
@@ -138,7 +150,7 @@ export const consumerArchetype: Archetype = {
             backoff: ${str(consumer.retry_backoff ?? "exponential")},
             baseDelayMs: ${service.resilience.retry.initial_interval_ms},
             maxDelayMs: ${service.resilience.retry.max_interval_ms},
-            ${consumer.dlq === false ? "logger," : "deadLetterQueue,\nlogger,"}
+            ${durable ? "deadLetterQueue,\nlogger," : "logger,"}
           },
           (event) => dispatch(event, channels),
         );
@@ -146,7 +158,7 @@ export const consumerArchetype: Archetype = {
         host.onShutdown("consumer", () => consumer.stop(), "drain");
         registerConsumerRoutes(host.app, consumer, deadLetterQueue, sent);
       `,
-      env: [],
+      env: durable ? [databaseEnv(service)] : [],
       routes: [
         { method: "GET", path: "/notifications", summary: "Notifications delivered by the dev sinks" },
         {
@@ -174,7 +186,8 @@ export const consumerArchetype: Archetype = {
           assert.deepEqual(body.items, []);
         });
       `,
-      engines: {},
+      ...(durable ? { testEnv: { DATABASE_URL: "memory:" } } : {}),
+      engines: { database: durable },
     };
   },
 };

@@ -64,7 +64,12 @@ function changeWriter(service: ResolvedService, entity: string) {
       const notFound = `throw new AllFrameError("not-found", \`${entity} \${id} does not exist\`);`;
       if (deleted === undefined)
         return lines(`if (!(await this.#store.delete(id))) ${notFound}`, none("Deleted"));
-      if (outbox) return `if (!(await this.#store.delete(id, [${deleted}]))) ${notFound}`;
+      if (outbox)
+        return lines(
+          `// The delete and its ${entity}Deleted event commit together; nothing is enqueued when nothing was deleted.`,
+          `const deleted = await this.#store.delete(id, [${deleted}]);`,
+          `if (!deleted) ${notFound}`,
+        );
       return lines(
         `if (!(await this.#store.delete(id))) ${notFound}`,
         `await this.#bus.publish(${deleted});`,

@@ -34,6 +34,18 @@ export interface DeadLetterQueue {
 }
 
 /**
+ * Checks that `entry` belongs in a queue limited to `consumer` (no limit when undefined).
+ * @throws AllFrameError `validation` naming both consumers otherwise.
+ */
+export function assertDeadLetterConsumer(entry: DeadLetter, consumer: string | undefined): void {
+  if (consumer !== undefined && entry.consumer !== consumer)
+    throw new AllFrameError(
+      "validation",
+      `this dead-letter queue holds consumer "${consumer}"'s entries; dead letter ${entry.id} is from "${entry.consumer}"`,
+    );
+}
+
+/**
  * A dead-letter queue in memory (lost on restart). Entries are stored as JSON copies, as a durable
  * queue would store them.
  */

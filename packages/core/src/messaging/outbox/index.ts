@@ -1,8 +1,19 @@
 /**
  * @module messaging/outbox: the Transactional Outbox (Chris Richardson, microservices.io): the outbox
- * store port on SQLite and PostgreSQL, the business-transaction helpers, and the relay. The contract
+ * store port on SQLite and PostgreSQL, the business-transaction helpers, the document store that writes
+ * in the outbox's transaction (`openTransactionalOutbox`), and the relay. The contract
  * suite (`outbox-store.contract.ts`) imports `node:test` and is imported by path, not from here.
  */
+export {
+  type OpenTransactionalOutboxOptions,
+  openTransactionalOutbox,
+  type TransactionalOutbox,
+} from "./open-transactional-outbox.ts";
+export {
+  type DocumentTransaction,
+  OutboxDocumentStore,
+  type OutboxDocumentStoreOptions,
+} from "./outbox-document-store.ts";
 export { OutboxRelay, type OutboxRelayOptions, type OutboxRelayStats } from "./outbox-relay.ts";
 export {
   DEFAULT_MAX_ATTEMPTS,

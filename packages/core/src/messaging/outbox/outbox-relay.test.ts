@@ -216,6 +216,39 @@ describe("OutboxRelay", () => {
     await store.close();
   });
 
+  it("drain() publishes the whole backlog batch after batch, each key in order", async () => {
+    const { store, bus, relay, enqueue } = setup(5, { batchSize: 2 });
+    await enqueue(["a-1", "a"], ["a-2", "a"], ["b-1"], ["c-1"], ["d-1"]);
+    await relay.drain();
+    assert.deepEqual(bus.ids.sort(), ["a-1", "a-2", "b-1", "c-1", "d-1"]);
+    assert.deepEqual(
+      bus.published.filter((e) => e.key === "a").map((e) => e.id),
+      ["a-1", "a-2"],
+    );
+    assert.equal(await store.backlog(), 0);
+    await store.close();
+  });
+
+  it("drain() leaves a message waiting out its retry delay for later instead of spinning on it", async () => {
+    const { store, bus, relay, enqueue } = setup();
+    bus.poison.add("bad");
+    await enqueue(["bad"], ["good"]);
+    await relay.drain();
+    assert.deepEqual(bus.ids, ["good"]);
+    assert.equal(await store.backlog(), 1);
+    assert.equal((await relay.stats()).failed, 1);
+    await store.close();
+  });
+
+  it("drain(signal) publishes nothing more once the shutdown deadline has passed", async () => {
+    const { store, bus, relay, enqueue } = setup();
+    await enqueue(["e-1"]);
+    await relay.drain(AbortSignal.abort());
+    assert.deepEqual(bus.ids, []);
+    assert.equal(await store.backlog(), 1);
+    await store.close();
+  });
+
   it("refuses a batchSize, leaseMs or pollIntervalMs below 1", () => {
     const store = new SqliteOutboxStore({ path: ":memory:" });
     const bus = new RecordingBus();

@@ -42,7 +42,7 @@ export type { OutboxRelayOptions, OutboxRelayStats } from "./outbox-relay-option
  * @example
  * const relay = new OutboxRelay({ store: outbox, bus });
  * relay.start();
- * host.onShutdown("outbox-relay", () => relay.stop(), "drain");
+ * host.onShutdown("outbox-relay", (signal) => relay.drain(signal), "drain");
  */
 export class OutboxRelay {
   readonly workerId: string;
@@ -121,6 +121,23 @@ export class OutboxRelay {
       loop,
       new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true })),
     ]);
+  }
+
+  /**
+   * Stops the loop as `stop()` does, then publishes what is left in the outbox, batch after batch,
+   * until a claim comes back empty: the shutdown step of a service whose requests have finished, so
+   * its last commits go out now rather than after a restart (and are not lost with an in-memory
+   * database). Messages waiting out a retry delay, or leased by another relay, stay for later. Ends
+   * early when `signal` aborts; a store failure ends it too (logged; the messages stay in the outbox).
+   */
+  async drain(signal?: AbortSignal): Promise<void> {
+    await this.stop(signal);
+    try {
+      while (signal?.aborted !== true && (await this.runOnce()) > 0);
+    } catch (error) {
+      this.#storeErrors++;
+      this.#logger.warn({ err: error }, "outbox relay drain: store failed; the rest stays in the outbox");
+    }
   }
 
   /**

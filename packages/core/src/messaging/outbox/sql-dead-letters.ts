@@ -4,7 +4,11 @@
  * @module
  */
 import { AllFrameError } from "../../errors/allframe-error.ts";
-import type { DeadLetter, DeadLetterQueue } from "../consumer/dead-letter-queue.ts";
+import {
+  assertDeadLetterConsumer,
+  type DeadLetter,
+  type DeadLetterQueue,
+} from "../consumer/dead-letter-queue.ts";
 import type { EventEnvelope } from "../event-envelope.ts";
 import { OUTBOX_TABLES } from "./outbox-store.ts";
 
@@ -45,18 +49,38 @@ function fromRow(row: Record<string, unknown>): DeadLetter {
 
 /**
  * A {@link DeadLetterQueue} over `allframe_outbox_dead` (one row per entry, oldest first by `seq`).
- * `remove` is how an operator takes an entry out to redrive it.
+ * `remove` is how an operator takes an entry out to redrive it. Unscoped it sees every entry of the
+ * database (the outbox relay's and every consumer's); {@link SqlDeadLetterQueue.forConsumer} gives the
+ * view of one consumer, for services that share a database.
  */
 export class SqlDeadLetterQueue implements DeadLetterQueue {
+  /** The consumer this view is limited to, or undefined for every entry. */
+  readonly consumer: string | undefined;
   readonly #run: RunSql;
   readonly #isUniqueViolation: (error: unknown) => boolean;
 
-  constructor(run: RunSql, isUniqueViolation: (error: unknown) => boolean) {
+  /**
+   * @param run runs one statement written with `$1` placeholders.
+   * @param isUniqueViolation tells the engine's unique-key failure (a duplicate id).
+   * @param consumer limits the view to entries whose `consumer` is this name.
+   */
+  constructor(run: RunSql, isUniqueViolation: (error: unknown) => boolean, consumer?: string) {
     this.#run = run;
     this.#isUniqueViolation = isUniqueViolation;
+    this.consumer = consumer;
   }
 
+  /** The same table, limited to the entries `consumer` parked (and refusing anyone else's). */
+  forConsumer(consumer: string): SqlDeadLetterQueue {
+    return new SqlDeadLetterQueue(this.#run, this.#isUniqueViolation, consumer);
+  }
+
+  /**
+   * @throws AllFrameError `conflict` for an id in use (by any consumer); `validation` when this view is
+   *   limited to a consumer and `entry.consumer` is another one.
+   */
   async add(entry: DeadLetter): Promise<void> {
+    assertDeadLetterConsumer(entry, this.consumer);
     try {
       await this.#run(INSERT_DEAD_LETTER, deadLetterParams(entry));
     } catch (error) {
@@ -66,19 +90,38 @@ export class SqlDeadLetterQueue implements DeadLetterQueue {
     }
   }
 
+  /** `WHERE` for this view, its parameters placed after `first` others. */
+  #scope(first: number): { sql: string; params: unknown[] } {
+    return this.consumer === undefined
+      ? { sql: "TRUE", params: [] }
+      : { sql: `consumer = $${first + 1}`, params: [this.consumer] };
+  }
+
   async list(): Promise<DeadLetter[]> {
-    const rows = await this.#run(`SELECT * FROM ${OUTBOX_TABLES.dead} ORDER BY seq`, []);
+    const scope = this.#scope(0);
+    const rows = await this.#run(
+      `SELECT * FROM ${OUTBOX_TABLES.dead} WHERE ${scope.sql} ORDER BY seq`,
+      scope.params,
+    );
     return rows.map(fromRow);
   }
 
   async remove(id: string): Promise<DeadLetter | undefined> {
-    const rows = await this.#run(`DELETE FROM ${OUTBOX_TABLES.dead} WHERE id = $1 RETURNING *`, [id]);
+    const scope = this.#scope(1);
+    const rows = await this.#run(
+      `DELETE FROM ${OUTBOX_TABLES.dead} WHERE id = $1 AND ${scope.sql} RETURNING *`,
+      [id, ...scope.params],
+    );
     const row = rows[0];
     return row === undefined ? undefined : fromRow(row);
   }
 
   async size(): Promise<number> {
-    const rows = await this.#run(`SELECT COUNT(*) AS n FROM ${OUTBOX_TABLES.dead}`, []);
+    const scope = this.#scope(0);
+    const rows = await this.#run(
+      `SELECT COUNT(*) AS n FROM ${OUTBOX_TABLES.dead} WHERE ${scope.sql}`,
+      scope.params,
+    );
     return Number(rows[0]?.n ?? 0);
   }
 }
