@@ -1,7 +1,8 @@
 /**
  * End to end, as a new user: `allframe ignite --verify` on the reference architecture (install,
  * typecheck, lint, the generated tests), then `npm run dev` in the generated workspace brings every
- * service up, each answers /health with 200 within 15 s of start, and Ctrl-C stops them all cleanly.
+ * service up, each answers /health with 200 within 15 s of start, and Ctrl-C stops them all cleanly;
+ * in headless Chromium, one call each from user-service's /docs and /grpc and web-bff's /graphql.
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
@@ -11,10 +12,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import type { Browser } from "playwright-core";
+import { sendScalarTestRequest } from "../../core/src/router/docs/scalar.driver.ts";
+import { runGraphiqlQuery } from "../../core/src/router/graphql/graphiql.driver.ts";
+import { invokeGrpcExplorer, openGrpcExplorer } from "../../core/src/router/grpc/grpc-explorer.driver.ts";
+import { browserSkipReason, launchBrowser, screenshotPath } from "../../core/src/testing/browser.ts";
 import { startNats } from "../../core/src/testing/nats-server.ts";
+import { blockNonLoopback, recordPageProblems } from "../../core/src/testing/page-guard.driver.ts";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const BIN = join(REPO, "packages/cli/bin/allframe.js");
+/** user-service's gRPC service in the reference architecture (package `e_commerce_platform.user_service.v1`). */
+const USER_SERVICE = "e_commerce_platform.user_service.v1.UserService";
 
 /** The environment a user's shell would have: no npm per-invocation variables from our own `npm test`. */
 function userEnv(): Record<string, string> {
@@ -46,6 +55,14 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; 
     child.on("error", reject);
     child.on("close", (code) => resolve({ code: code ?? 1, output }));
   });
+}
+
+/** The services the generated root package.json lists under `allframe.services`, with their HTTP ports. */
+async function readServices(workspace: string): Promise<Array<{ name: string; port: number }>> {
+  const pkg = JSON.parse(await readFile(join(workspace, "package.json"), "utf8")) as {
+    allframe: { services: Array<{ name: string; port: number }> };
+  };
+  return pkg.allframe.services;
 }
 
 function portIsFree(port: number): Promise<boolean> {
@@ -142,10 +159,7 @@ describe("ignite the reference architecture, verify it, run it", () => {
   });
 
   it("runs every service with npm run dev; each answers /health within 15 s; Ctrl-C stops all", async () => {
-    const pkg = JSON.parse(await readFile(join(workspace, "package.json"), "utf8")) as {
-      allframe: { services: Array<{ name: string; port: number }> };
-    };
-    const services = pkg.allframe.services;
+    const services = await readServices(workspace);
     for (const { name, port } of services) {
       assert.ok(
         await portIsFree(port),
@@ -181,6 +195,73 @@ describe("ignite the reference architecture, verify it, run it", () => {
     assert.match(output, /stopped\./, output);
     for (const { port } of services)
       assert.ok(await portIsFree(port), `port ${port} still in use after Ctrl-C`);
+  });
+
+  it("serves user-service's /docs and /grpc and web-bff's /graphql to Chromium: one call each, all on loopback", {
+    skip: browserSkipReason(),
+  }, async () => {
+    const ports = new Map((await readServices(workspace)).map((s) => [s.name, s.port]));
+    const userService = `http://127.0.0.1:${ports.get("user-service")}`;
+    const webBff = `http://127.0.0.1:${ports.get("web-bff")}`;
+    const dev = startDev(workspace, userEnv());
+    let browser: Browser | undefined;
+    try {
+      browser = await launchBrowser();
+      await eventually(
+        () => `dev did not start:\n${dev.output()}`,
+        30_000,
+        async () => (/allframe dev: \d+ services up/.test(dev.output()) ? true : undefined),
+      );
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      const offLoopback = await blockNonLoopback(page);
+      const problems = recordPageProblems(page);
+
+      const created = await sendScalarTestRequest(page, userService, {
+        method: "post",
+        path: "/users",
+        body: { name: "Ada" },
+      });
+      assert.equal(created.statusLine, "201 Created");
+      const user = JSON.parse(created.body) as { id: string; name: string; version: number };
+      assert.deepEqual([user.name, user.version], ["Ada", 1], created.body);
+      await page.screenshot({ path: await screenshotPath("generated-user-service-docs") });
+
+      const methods = await openGrpcExplorer(page, userService);
+      assert.ok(methods.includes(`${USER_SERVICE}/ListUser`), methods.join(", "));
+      const listed = await invokeGrpcExplorer(page, USER_SERVICE, "ListUser", { limit: 10, offset: 0 });
+      assert.equal(listed.status, "0 OK", listed.response);
+      const { items } = JSON.parse(listed.response) as { items: Array<{ id: string; name: string }> };
+      assert.deepEqual(
+        items.filter((u) => u.id === user.id).map((u) => u.name),
+        ["Ada"],
+        "gRPC lists the user created over REST from /docs",
+      );
+      await page.screenshot({ path: await screenshotPath("generated-user-service-grpc") });
+
+      const overview = await runGraphiqlQuery(
+        page,
+        `${webBff}/graphql`,
+        "{ overview { services { name status } } }",
+      );
+      assert.deepEqual(JSON.parse(overview), {
+        data: {
+          overview: {
+            services: [
+              { name: "order-service", status: "up" },
+              { name: "product-service", status: "degraded" },
+              { name: "user-service", status: "up" },
+            ],
+          },
+        },
+      });
+      await page.screenshot({ path: await screenshotPath("generated-web-bff-graphiql") });
+
+      assert.deepEqual(offLoopback, [], "a docs page tried to reach beyond loopback");
+      assert.deepEqual(problems, [], "a docs page hit its Content-Security-Policy or threw");
+    } finally {
+      await browser?.close();
+      await dev.stop();
+    }
   });
 
   it("runs the data pipeline on NATS via EVENT_BUS_URL: producer to consumer across the broker", async () => {

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { browserSkipReason, launchBrowser, screenshotPath } from "../../testing/browser.ts";
+import { blockNonLoopback, recordPageProblems } from "../../testing/page-guard.driver.ts";
 import { type RestTestHost, startRestHost } from "../rest/rest-test-host.ts";
 import { userHandlers } from "../users.fixture.ts";
-
-const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+import { sendScalarTestRequest } from "./scalar.driver.ts";
 
 describe("API docs on the service host", () => {
   let t: RestTestHost;
@@ -48,19 +48,18 @@ describe("API docs on the service host", () => {
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      const external: string[] = [];
-      const refused: string[] = [];
-      await page.route("**/*", (route) => {
-        const url = new URL(route.request().url());
-        if (LOOPBACK_HOSTS.has(url.hostname)) return route.continue();
-        external.push(url.href);
-        return route.abort();
-      });
-      page.on("console", (message) => {
-        if (/Content.Security.Policy/i.test(message.text())) refused.push(message.text());
-      });
+      const offLoopback = await blockNonLoopback(page);
+      const problems = recordPageProblems(page);
 
-      await page.goto(`${t.url}/docs`);
+      const shown = await sendScalarTestRequest(page, t.url, {
+        method: "post",
+        path: "/users",
+        body: { email: "ada@example.com", name: "Ada" },
+      });
+      assert.equal(shown.status, 201);
+      assert.equal(shown.statusLine, "201 Created");
+      const created = { id: "u1", email: "ada@example.com", name: "Ada", tags: [] };
+      assert.deepEqual(JSON.parse(shown.body), created);
       for (const summary of [
         "Creates a user; the email must be unused.",
         "Reads one user by id.",
@@ -68,32 +67,11 @@ describe("API docs on the service host", () => {
       ]) {
         await page.getByRole("heading", { name: summary }).waitFor();
       }
-
-      await page.getByRole("button", { name: /Test Request.*post \/users/i }).click();
-      await page.getByRole("button", { name: /Code Snippet/ }).click();
-      await page.locator(".cm-content").filter({ hasText: '"email"' }).click();
-      await page.keyboard.press("ControlOrMeta+A");
-      await page.keyboard.insertText(JSON.stringify({ email: "ada@example.com", name: "Ada" }));
-      // Scalar's client takes an edited body into its request after a debounce; the curl snippet,
-      // drawn from that request, shows when it has.
-      await page
-        .locator("pre")
-        .filter({ hasText: "curl" })
-        .filter({ hasText: "ada@example.com" })
-        .first()
-        .waitFor();
-      const answered = page.waitForResponse(
-        (r) => r.request().method() === "POST" && r.url().endsWith("/users"),
-      );
-      await page.getByRole("button", { name: /Send post request/i }).click();
-      assert.equal((await answered).status(), 201);
-      await page.getByText('"ada@example.com"').last().waitFor();
       await page.screenshot({ path: await screenshotPath("router-docs-scalar") });
 
-      const stored = await fetch(`${t.url}/users/u1`);
-      assert.deepEqual(await stored.json(), { id: "u1", email: "ada@example.com", name: "Ada", tags: [] });
-      assert.deepEqual(external, [], "the page tried to reach the internet");
-      assert.deepEqual(refused, [], "the page hit its Content-Security-Policy");
+      assert.deepEqual(await (await fetch(`${t.url}/users/u1`)).json(), created);
+      assert.deepEqual(offLoopback, [], "the page tried to reach the internet");
+      assert.deepEqual(problems, [], "the page hit its Content-Security-Policy or threw");
     } finally {
       await browser.close();
     }

@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { browserSkipReason, launchBrowser, screenshotPath } from "../../testing/browser.ts";
+import { blockNonLoopback, recordPageProblems } from "../../testing/page-guard.driver.ts";
 import type { StreamHandler } from "../handler.ts";
 import { userHandlers } from "../users.fixture.ts";
+import { graphiqlResultShows, runGraphiqlQuery, startGraphiqlOperation } from "./graphiql.driver.ts";
 import {
   type GraphqlTestHost,
   type ObservedStream,
@@ -12,37 +14,15 @@ import {
 } from "./graphql-test-host.ts";
 
 const skip = browserSkipReason();
-const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 const QUERY = '{ user(id: "u1") { id name email } }';
 const SUBSCRIPTION = "subscription { userCreated { type user { email } } }";
 
-/** Text of GraphiQL's result pane contains `text`. */
-async function resultShows(page: Page, text: string): Promise<string> {
-  await page.waitForFunction(
-    (expected) => document.querySelector(".result-window")?.textContent?.includes(expected) === true,
-    text,
-    { timeout: 30_000 },
-  );
-  return (await page.locator(".result-window").textContent()) ?? "";
-}
-
-/** Opens GraphiQL with `query` in the editor, blocking and recording every request beyond loopback. */
-async function openGraphiql(browser: Browser, url: string, query: string) {
+/** A page that blocks and records every request beyond loopback, and records what broke in it. */
+async function guardedPage(
+  browser: Browser,
+): Promise<{ page: Page; offLoopback: string[]; problems: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const offLoopback: string[] = [];
-  const pageErrors: string[] = [];
-  await page.route("**/*", (route) => {
-    const target = new URL(route.request().url());
-    if (LOOPBACK.has(target.hostname)) return route.continue();
-    offLoopback.push(target.href);
-    return route.abort();
-  });
-  page.on("websocket", (socket) => {
-    if (!LOOPBACK.has(new URL(socket.url()).hostname)) offLoopback.push(socket.url());
-  });
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(`${url}?query=${encodeURIComponent(query)}`);
-  return { page, offLoopback, pageErrors };
+  return { page, offLoopback: await blockNonLoopback(page), problems: recordPageProblems(page) };
 }
 
 describe("GraphiQL in a browser", { skip }, () => {
@@ -64,23 +44,23 @@ describe("GraphiQL in a browser", { skip }, () => {
   });
 
   it("loads offline, runs a query from the page and shows the data", async () => {
-    const { page, offLoopback, pageErrors } = await openGraphiql(browser, host.url, QUERY);
-    await page.locator(".graphiql-execute-button").click({ timeout: 30_000 });
-    assert.match(await resultShows(page, "ada@example.com"), /"name":\s*"Ada"/);
+    const { page, offLoopback, problems } = await guardedPage(browser);
+    const shown = JSON.parse(await runGraphiqlQuery(page, host.url, QUERY)) as unknown;
+    assert.deepEqual(shown, { data: { user: { id: "u1", name: "Ada", email: "ada@example.com" } } });
     await page.screenshot({ path: await screenshotPath("router-graphiql") });
     assert.deepEqual(offLoopback, [], "GraphiQL must not reach beyond loopback");
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(problems, []);
     await page.close();
   });
 
   it("runs a subscription over graphql-ws and shows the event a mutation causes", async () => {
-    const { page, offLoopback, pageErrors } = await openGraphiql(browser, host.url, SUBSCRIPTION);
-    await page.locator(".graphiql-execute-button").click({ timeout: 30_000 });
+    const { page, offLoopback, problems } = await guardedPage(browser);
+    await startGraphiqlOperation(page, host.url, SUBSCRIPTION);
     await stream.listening(1);
     await host.post('mutation { createUser(input: { email: "grace@example.com", name: "Grace" }) { id } }');
-    assert.match(await resultShows(page, "grace@example.com"), /"type":\s*"created"/);
+    assert.match(await graphiqlResultShows(page, "grace@example.com"), /"type":\s*"created"/);
     assert.deepEqual(offLoopback, []);
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(problems, []);
     await page.close();
   });
 });
