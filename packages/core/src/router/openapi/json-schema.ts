@@ -18,6 +18,14 @@ export function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSch
     target: "draft-2020-12",
     io,
     unrepresentable: "any",
+    // A loose object's `additionalProperties: {}` (any value) is written `true`, which means the
+    // same and which every OpenAPI tool reads (Scalar warns on the empty schema).
+    override: ({ jsonSchema }) => {
+      const extra = jsonSchema.additionalProperties;
+      if (typeof extra === "object" && extra !== null && Object.keys(extra).length === 0) {
+        jsonSchema.additionalProperties = true;
+      }
+    },
   }) as JsonSchema;
   return rest;
 }

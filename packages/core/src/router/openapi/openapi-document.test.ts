@@ -124,6 +124,38 @@ describe("GET /openapi.json on the service host", () => {
   });
   after(() => t.host.stop("test done"));
 
+  it("shares a schema named with .meta({ id }) as one component; a different schema of that name is prefixed", async () => {
+    const User = z.looseObject({ id: z.string(), name: z.string().optional() }).meta({ id: "User" });
+    const OtherUser = z.object({ login: z.string() }).meta({ id: "User" });
+    const read = (name: string, path: string, output: z.ZodType) =>
+      defineHandler({
+        kind: "unary",
+        name,
+        input: z.object({}),
+        output,
+        rest: { method: "GET", path },
+        handle: () => ({ id: "1", login: "ada" }),
+      });
+    const doc = buildOpenApiDocument(
+      [
+        read("getUser", "/users/me", User),
+        read("listUsers", "/users", z.object({ items: z.array(User) })),
+        read("getLegacy", "/legacy", OtherUser),
+      ],
+      { title: "t", version: "1" },
+    );
+    const schemas = doc.components?.schemas ?? {};
+    assert.deepEqual(
+      Object.keys(schemas)
+        .filter((name) => name.includes("User"))
+        .sort(),
+      ["GetLegacyOutputUser", "User"],
+    );
+    assert.equal((schemas.User as { additionalProperties?: unknown }).additionalProperties, true);
+    const result = await new Validator().validate(doc as unknown as Record<string, unknown>);
+    assert.equal(result.valid, true, JSON.stringify(result.errors));
+  });
+
   it("serves the document of the served handlers, valid, titled with the service", async () => {
     const res = await fetch(`${t.url}/openapi.json`);
     assert.equal(res.status, 200);

@@ -26,25 +26,44 @@ const ERROR_CONTENT = {
 };
 
 /**
- * Moves zod's `$defs` (recursive schemas) into `components.schemas` as `<prefix><name>` and rewrites
- * the references: inside an OpenAPI document `#/$defs/...` would resolve against the document root.
+ * Moves zod's `$defs` (recursive schemas, and schemas named with `.meta({ id })`) into
+ * `components.schemas` and rewrites the references: inside an OpenAPI document `#/$defs/...` would
+ * resolve against the document root. A definition keeps its own name (e.g. `User`, shared by every
+ * handler that returns one) unless another, different schema already has it; then it becomes
+ * `<prefix><name>`; zod's anonymous `__schema<N>` names always do. Decided in two passes, since
+ * definitions refer to each other.
  */
 function hoistDefs(schema: JsonSchema, prefix: string, components: SchemaComponents): JsonSchema {
   const { $defs, ...rest } = schema;
   if (typeof $defs !== "object" || $defs === null) return schema;
-  const rewrite = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(rewrite);
-    if (typeof value !== "object" || value === null) return value;
-    return Object.fromEntries(
-      Object.entries(value).map(([key, inner]) =>
-        key === "$ref" && typeof inner === "string" && inner.startsWith("#/$defs/")
-          ? [key, `#/components/schemas/${prefix}${inner.slice("#/$defs/".length)}`]
-          : [key, rewrite(inner)],
-      ),
-    );
+  const defs = Object.entries($defs as Record<string, JsonSchema>);
+  const rename = (names: ReadonlyMap<string, string>) => {
+    const rewrite = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(rewrite);
+      if (typeof value !== "object" || value === null) return value;
+      return Object.fromEntries(
+        Object.entries(value).map(([key, inner]) => {
+          if (key !== "$ref" || typeof inner !== "string" || !inner.startsWith("#/$defs/"))
+            return [key, rewrite(inner)];
+          const name = inner.slice("#/$defs/".length);
+          return [key, `#/components/schemas/${names.get(name) ?? name}`];
+        }),
+      );
+    };
+    return rewrite;
   };
-  for (const [name, def] of Object.entries($defs))
-    components[`${prefix}${name}`] = rewrite(def) as JsonSchema;
+  // zod names anonymous (recursive) definitions `__schema<N>`: those always take the prefix.
+  const own = (name: string) => (name.startsWith("__") ? `${prefix}${name}` : name);
+  // Pass 1: own names are free when unused or used by an identical schema.
+  const shared = rename(new Map(defs.map(([name]) => [name, own(name)])));
+  const clashes = defs.some(([name, def]) => {
+    const existing = components[own(name)];
+    return existing !== undefined && JSON.stringify(existing) !== JSON.stringify(shared(def));
+  });
+  // Pass 2: on any clash every definition of this schema takes the prefix, keeping references consistent.
+  const names = new Map(defs.map(([name]) => [name, clashes ? `${prefix}${name}` : own(name)]));
+  const rewrite = rename(names);
+  for (const [name, def] of defs) components[names.get(name) ?? name] = rewrite(def) as JsonSchema;
   return rewrite(rest) as JsonSchema;
 }
 
