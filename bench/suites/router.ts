@@ -2,9 +2,10 @@
  * `router` (issue 5, "one handler, three protocols"): a hello-world JSON route (`GET /hello` →
  * `{"hello":"world"}`) served by raw `node:http`, Fastify, Hono on @hono/node-server and AllFrame
  * (service host + one handler, docs mounted, default info logging), and AllFrame as a generated
- * service runs it (`createServiceRuntime`: every request traced at sampling 0.1, and metered), each
- * in its own child process, driven by autocannon from this process with the same connections and
- * duration. Goals: AllFrame at >= 95% of raw node:http and ahead of Hono; traced >= 90% of untraced.
+ * service runs it (`createServiceRuntime`, metered) with tracing off and with tracing at sampling
+ * 0.1, each in its own child process, driven by autocannon from this process with the same
+ * connections and duration. Goals: AllFrame at >= 95% of raw node:http and ahead of Hono; traced >=
+ * 90% of untraced.
  *
  * Two figures per server: requests/s, and requests per second of the server's own CPU time, which
  * swings less when other processes take the cores. Each round measures every server back to back
@@ -17,7 +18,7 @@ import { type BenchSuite, median, round2 } from "../suite.ts";
 import { type LoadResult, measure, startAllFrameServer, startPeerServer } from "./router/load.ts";
 import type { ServerProcess } from "./router/server-process.ts";
 
-const SERVERS = ["node", "fastify", "hono", "allframe", "allframe_traced"] as const;
+const SERVERS = ["node", "fastify", "hono", "allframe", "allframe_runtime", "allframe_traced"] as const;
 /** Sampling ratio of the traced AllFrame server (issue 6: >= 90% of the untraced throughput at 0.1). */
 const TRACED_SAMPLING = 0.1;
 type ServerName = (typeof SERVERS)[number];
@@ -33,6 +34,7 @@ function say(line: string): void {
 function start(name: ServerName): Promise<ServerProcess> {
   const setup = new URL("./router/hello-setup.ts", import.meta.url);
   if (name === "allframe") return startAllFrameServer(setup);
+  if (name === "allframe_runtime") return startAllFrameServer(setup, "off");
   if (name === "allframe_traced") return startAllFrameServer(setup, TRACED_SAMPLING);
   return startPeerServer(name);
 }

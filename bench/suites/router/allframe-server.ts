@@ -3,7 +3,8 @@
  * creates a service host (default logger: LOG_LEVEL or info, to stdout), passes it to the module's
  * `setup(host)`, starts it on a free loopback port and reports the port. With a sampling ratio the
  * host comes from `createServiceRuntime` as a generated service's does: every request traced (that
- * share of them recorded) and metered. See {@link startAllFrameServer}.
+ * share of them recorded) and metered; with `off`, the same runtime with tracing off. See
+ * {@link startAllFrameServer}.
  * @module
  */
 import { createServiceHost, type ServiceHost } from "../../../packages/core/src/runtime/service-host.ts";
@@ -27,8 +28,14 @@ const host =
         name: "bench",
         port: 0,
         host: "127.0.0.1",
-        env: { LOG_LEVEL: process.env.LOG_LEVEL },
-        profile: { observability: { propagation: ["traceparent"], sampling: { rate: Number(ratio) } } },
+        // "off": the same runtime (metrics, logger) with tracing off entirely.
+        env: { LOG_LEVEL: process.env.LOG_LEVEL, OTEL_SDK_DISABLED: ratio === "off" ? "true" : undefined },
+        profile: {
+          observability: {
+            propagation: ["traceparent"],
+            sampling: { rate: ratio === "off" ? 0 : Number(ratio) },
+          },
+        },
       }).host;
 await setup(host);
 host.installSignalHandlers();

@@ -68,7 +68,10 @@ async function load(url: string, opts: LoadOptions): Promise<autocannon.Result> 
  *   method: "POST", body: '{"query":"{ hello }"}', headers: { "content-type": "application/json" } });
  * await server.stop();
  */
-export function startAllFrameServer(setupModule: URL, samplingRatio?: number): Promise<ServerProcess> {
+export function startAllFrameServer(
+  setupModule: URL,
+  samplingRatio?: number | "off",
+): Promise<ServerProcess> {
   const args = samplingRatio === undefined ? [setupModule.href] : [setupModule.href, String(samplingRatio)];
   return startServerProcess(new URL("./allframe-server.ts", import.meta.url), args);
 }

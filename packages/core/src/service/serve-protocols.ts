@@ -24,7 +24,7 @@ export interface ServeProtocolsOptions {
   /** gRPC over mutual TLS with this material (the HTTP side gets it from the host's `tls`). */
   readonly mtls?: MtlsMaterial | undefined;
   /** Traces gRPC calls (HTTP requests, GraphQL included, are traced by the host's instrumentation). */
-  readonly tracing?: Tracing;
+  readonly tracing?: Tracing | undefined;
   /** GraphQL: serve an Apollo Federation 2 subgraph; default false. */
   readonly federation?: boolean;
   /** gRPC: required when `protocols` has `"grpc"`. */

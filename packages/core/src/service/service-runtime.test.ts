@@ -133,3 +133,24 @@ describe("createServiceRuntime + serveProtocols: one set of handlers over REST, 
     assert.ok(runtime.resilience.circuitBreaker("default") !== undefined);
   });
 });
+
+describe("createServiceRuntime with tracing off (OTEL_SDK_DISABLED=true)", () => {
+  it("starts no tracing, still meters requests and still serves", async () => {
+    const runtime = createServiceRuntime({
+      name: "quiet",
+      port: 0,
+      env: { LOG_LEVEL: "silent", OTEL_SDK_DISABLED: "true" },
+    });
+    assert.equal(runtime.tracing, undefined);
+    const { url } = await runtime.host.start();
+    try {
+      assert.equal((await fetch(`${url}/health`)).status, 200);
+      assert.match(
+        await (await fetch(`${url}/metrics`)).text(),
+        /http_server_requests_total\{[^}]*route="\/health"/,
+      );
+    } finally {
+      await runtime.host.stop();
+    }
+  });
+});

@@ -56,8 +56,11 @@ export interface ServiceRuntimeOptions {
   readonly bus?: EventBus;
   /** The architecture's cross-cutting tables. */
   readonly profile?: ServiceProfile;
-  /** Tracing to use instead of one built from the profile (tests pass a memory exporter). */
-  readonly tracing?: Tracing;
+  /**
+   * Tracing to use instead of one built from the profile (tests pass a memory exporter), or `false`
+   * for none at all: no spans, no context propagation, no cost. `OTEL_SDK_DISABLED=true` does the same.
+   */
+  readonly tracing?: Tracing | false;
   /** Where log lines go; default stdout. */
   readonly logDestination?: pino.DestinationStream;
   /** Upper bound for `host.stop()`, ms; default 10000. */
@@ -70,7 +73,8 @@ export interface ServiceRuntime {
   readonly logger: Logger;
   /** Traced and metered. */
   readonly bus: EventBus;
-  readonly tracing: Tracing;
+  /** Undefined when tracing is off (`tracing: false`, `OTEL_SDK_DISABLED=true`). */
+  readonly tracing: Tracing | undefined;
   readonly metrics: ServiceMetrics;
   /** Holds the profile's policies by name (`default`, and e.g. `provider`, `clients`). */
   readonly resilience: ResilienceOrchestrator;
@@ -94,16 +98,18 @@ export interface ServiceRuntime {
 export function createServiceRuntime(opts: ServiceRuntimeOptions): ServiceRuntime {
   const env = opts.env ?? process.env;
   const profile = opts.profile ?? {};
-  const tracing =
-    opts.tracing ??
-    createTracing(
-      tracingConfigFromEnv(env, profileTracingDefaults(opts.name, profile.observability ?? {}, env)),
-    );
+  const tracingOff = opts.tracing === false || env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true";
+  const tracing = tracingOff
+    ? undefined
+    : opts.tracing ||
+      createTracing(
+        tracingConfigFromEnv(env, profileTracingDefaults(opts.name, profile.observability ?? {}, env)),
+      );
   const audit = profile.compliance?.audit_logging === true ? openAuditLogIn(env) : undefined;
   const logger = createLogger({
     service: opts.name,
     env,
-    mixin: traceLogMixin,
+    ...(tracing === undefined ? {} : { mixin: traceLogMixin }),
     ...(profile.compliance?.pii_fields === undefined ? {} : { piiFields: profile.compliance.pii_fields }),
     ...(audit === undefined ? {} : { audit }),
     ...(opts.logDestination === undefined ? {} : { destination: opts.logDestination }),
@@ -123,10 +129,11 @@ export function createServiceRuntime(opts: ServiceRuntimeOptions): ServiceRuntim
   host.router.mount(["GET", "HEAD"], "/metrics", metricsHandler(metrics));
   // Registered first, so they run last: the service's own hooks still log, trace and audit.
   if (audit !== undefined) host.onShutdown("audit-log", () => audit.close());
-  if (opts.tracing === undefined) host.onShutdown("tracing", () => tracing.shutdown());
+  if (opts.tracing === undefined && tracing !== undefined)
+    host.onShutdown("tracing", () => tracing.shutdown());
   const base = opts.bus ?? createEventBus({ url: env.EVENT_BUS_URL, logger });
   if (opts.bus === undefined) host.onShutdown("event-bus", () => base.close());
-  const bus = meterEventBus(traceEventBus(base, tracing), metrics);
+  const bus = meterEventBus(tracing === undefined ? base : traceEventBus(base, tracing), metrics);
   const policies = Object.fromEntries(
     Object.entries(profile.resilience ?? {}).map(([name, table]) => [
       name,

@@ -27,6 +27,13 @@ export interface ServiceMetricsOptions {
 
 /** A circuit breaker's state; exported as 0 (closed), 1 (half-open), 2 (open). */
 export type BreakerState = "closed" | "half-open" | "open";
+/** One HTTP route's series, bound to its labels once. */
+interface HttpSeries {
+  readonly requests: { inc(): void };
+  readonly errors: { inc(): void } | undefined;
+  readonly duration: { observe(value: number): void };
+}
+
 /** The gauge value of each {@link BreakerState}. */
 export const BREAKER_STATE_VALUES: Readonly<Record<BreakerState, number>> = {
   closed: 0,
@@ -90,6 +97,8 @@ export class ServiceMetrics {
   readonly eventsFailed: Counter<"event_type" | "consumer_group" | "operation">;
   readonly consumerLag: Histogram<"event_type" | "consumer_group">;
   readonly #breakers: Gauge<"breaker">;
+  /** Label-bound series per `method route status`: prom-client hashes a label object on every call otherwise. */
+  readonly #httpSeries = new Map<string, HttpSeries>();
   readonly #outboxes = new Map<string, BacklogSource>();
   readonly #consumers = new Map<string, ConsumerLoadSource>();
 
@@ -185,14 +194,21 @@ export class ServiceMetrics {
 
   /** Records one finished HTTP request (count, 5xx count, duration). */
   observeHttp(sample: HttpSample): void {
-    const labels = {
-      method: httpMethodLabel(sample.method),
-      route: sample.route,
-      status_code: sample.statusCode,
-    };
-    this.httpRequests.inc(labels);
-    if (sample.statusCode >= 500) this.httpErrors.inc(labels);
-    this.httpDuration.observe(labels, sample.seconds);
+    const method = httpMethodLabel(sample.method);
+    const key = `${method} ${sample.route} ${sample.statusCode}`;
+    let series = this.#httpSeries.get(key);
+    if (series === undefined) {
+      const labels = { method, route: sample.route, status_code: sample.statusCode };
+      series = {
+        requests: this.httpRequests.labels(labels),
+        errors: sample.statusCode >= 500 ? this.httpErrors.labels(labels) : undefined,
+        duration: this.httpDuration.labels(labels),
+      };
+      this.#httpSeries.set(key, series);
+    }
+    series.requests.inc();
+    series.errors?.inc();
+    series.duration.observe(sample.seconds);
   }
 
   /**
