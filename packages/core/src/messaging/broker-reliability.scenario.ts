@@ -1,11 +1,14 @@
 /**
  * Reliability scenarios every broker adapter runs on a real server (issue 4, "Reliability tests"):
  * the broker restarted mid-stream loses no confirmed event, and a poison event is dead-lettered by
- * the consumer runtime while the rest keep flowing. Imported by path from the adapters' tests.
+ * the consumer runtime while the rest keep flowing (`runBrokerReliability` registers both as a suite).
+ * Imported by path from the adapters' tests.
  * @module
  */
 import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
 import { createLogger } from "../observability/logger.ts";
+import type { RestartableServer } from "../testing/server-process.ts";
 import { Consumer } from "./consumer/consumer.ts";
 import { InMemoryDeadLetterQueue } from "./consumer/dead-letter-queue.ts";
 import type { EventBus } from "./event-bus.ts";
@@ -108,4 +111,42 @@ export async function poisonIsDeadLettered(bus: EventBus): Promise<void> {
   assert.equal(letter?.event.id, poison.id);
   assert.equal(letter?.attempts, 3);
   assert.deepEqual(delays, [100, 200]);
+}
+
+/**
+ * Registers both scenarios as one suite on a real broker: `start` brings the server up before them
+ * (and it is stopped after); `busFor(url, namespace)` builds an adapter on it.
+ */
+export function runBrokerReliability(
+  title: string,
+  start: () => Promise<RestartableServer>,
+  busFor: (url: string, namespace: string) => EventBus,
+): void {
+  let server: RestartableServer;
+  before(async () => {
+    server = await start();
+  });
+  after(async () => {
+    await server?.stop();
+  });
+  describe(title, () => {
+    it("broker restarted mid-stream: every confirmed event is delivered", async () => {
+      const [publisher, consumer] = [busFor(server.url, "RESTART"), busFor(server.url, "RESTART")];
+      try {
+        const result = await brokerRestartLosesNothing(publisher, consumer, () => server.restart(500));
+        assert.equal(result.confirmed, 150);
+      } finally {
+        await Promise.all([publisher.close(), consumer.close()]);
+      }
+    });
+
+    it("a poison event is dead-lettered after maxRetries while the rest keep flowing", async () => {
+      const bus = busFor(server.url, "POISON");
+      try {
+        await poisonIsDeadLettered(bus);
+      } finally {
+        await bus.close();
+      }
+    });
+  });
 }

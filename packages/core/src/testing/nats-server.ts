@@ -6,25 +6,27 @@
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { access, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, stopGroup, waitForPort } from "./server-process.ts";
+import {
+  assertInstalled,
+  externalRestartableServer,
+  externalServerUrl,
+  freePort,
+  type RestartableServer,
+  stopGroup,
+  waitForPort,
+} from "./server-process.ts";
 
 const SERVER = "/usr/sbin/nats-server";
+const ENV = "ALLFRAME_TEST_NATS_URL";
 
-/** A running server. `url` is `nats://127.0.0.1:<port>`. */
-export interface NatsServer {
-  readonly url: string;
-  /** Stops the server and deletes its JetStream store. Idempotent. */
-  stop(): Promise<void>;
-  /**
-   * Stops the server and starts it again on the same port with the same store, so streams,
-   * consumers and stored messages survive. `downMs` (default 0) is how long it stays down.
-   * @throws Error when started from `ALLFRAME_TEST_NATS_URL`.
-   */
-  restart(downMs?: number): Promise<void>;
-}
+/**
+ * A running server; `url` is `nats://127.0.0.1:<port>`. `restart` keeps the JetStream store, so
+ * streams, consumers and stored messages survive it.
+ */
+export type NatsServer = RestartableServer;
 
 /**
  * Starts a server or connects to `ALLFRAME_TEST_NATS_URL`.
@@ -32,23 +34,9 @@ export interface NatsServer {
  *   not accept connections within 15 s.
  */
 export async function startNats(): Promise<NatsServer> {
-  const external = process.env.ALLFRAME_TEST_NATS_URL;
-  if (external !== undefined && external !== "") {
-    return {
-      url: external,
-      stop: async () => {},
-      restart: async () => {
-        throw new Error("cannot restart the external server named by ALLFRAME_TEST_NATS_URL");
-      },
-    };
-  }
-  try {
-    await access(SERVER);
-  } catch {
-    throw new Error(
-      `NATS is not installed (${SERVER} is missing): apt-get install -y nats-server, or set ALLFRAME_TEST_NATS_URL`,
-    );
-  }
+  const external = externalServerUrl(ENV);
+  if (external !== undefined) return externalRestartableServer(external, ENV);
+  await assertInstalled(SERVER, "NATS", "nats-server", ENV);
   const dir = await mkdtemp(join(tmpdir(), "allframe-nats-"));
   const port = await freePort();
   const log = join(dir, "server.log");

@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import { freePort } from "./server-process.ts";
+import { externalServerUrl, freePort } from "./server-process.ts";
 
 const run = promisify(execFile);
 
@@ -103,8 +103,8 @@ function serverFor(url: string, lifecycle: Lifecycle): PostgresServer {
  * @throws Error naming what to install when PostgreSQL is missing, or pg_ctl's output when it fails.
  */
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresServer> {
-  const external = process.env.ALLFRAME_TEST_POSTGRES_URL;
-  if (external !== undefined && external !== "") {
+  const external = externalServerUrl("ALLFRAME_TEST_POSTGRES_URL");
+  if (external !== undefined) {
     const cannot = async () => {
       throw new Error("pause/resume need a server started here; unset ALLFRAME_TEST_POSTGRES_URL");
     };

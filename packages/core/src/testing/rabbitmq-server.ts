@@ -12,23 +12,25 @@ import { chown, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { freePort, stopGroup, waitForPort } from "./server-process.ts";
+import {
+  assertInstalled,
+  externalRestartableServer,
+  externalServerUrl,
+  freePort,
+  type RestartableServer,
+  stopGroup,
+  waitForPort,
+} from "./server-process.ts";
 
 const run = promisify(execFile);
 const SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+const ENV = "ALLFRAME_TEST_AMQP_URL";
 
-/** A running broker. `url` is `amqp://guest:guest@127.0.0.1:<port>`. */
-export interface RabbitMqServer {
-  readonly url: string;
-  /** Stops the broker (SIGTERM to its process group, then SIGKILL) and deletes its folder. Idempotent. */
-  stop(): Promise<void>;
-  /**
-   * Stops the broker and starts it again on the same port with the same data, so durable queues
-   * and persistent messages survive. `downMs` (default 0) is how long it stays down.
-   * @throws Error when started from `ALLFRAME_TEST_AMQP_URL` (an external broker cannot be restarted).
-   */
-  restart(downMs?: number): Promise<void>;
-}
+/**
+ * A running broker; `url` is `amqp://guest:guest@127.0.0.1:<port>`. `restart` keeps its data, so durable
+ * queues and persistent messages survive it.
+ */
+export type RabbitMqServer = RestartableServer;
 
 async function rabbitOwner(): Promise<{ uid: number; gid: number } | undefined> {
   if (process.getuid?.() !== 0) return undefined;
@@ -56,23 +58,9 @@ function spawnAs(
  *   does not accept connections within 60 s.
  */
 export async function startRabbitMq(): Promise<RabbitMqServer> {
-  const external = process.env.ALLFRAME_TEST_AMQP_URL;
-  if (external !== undefined && external !== "") {
-    return {
-      url: external,
-      stop: async () => {},
-      restart: async () => {
-        throw new Error("cannot restart the external broker named by ALLFRAME_TEST_AMQP_URL");
-      },
-    };
-  }
-  try {
-    await readFile(SERVER);
-  } catch {
-    throw new Error(
-      `RabbitMQ is not installed (${SERVER} is missing): apt-get install -y rabbitmq-server, or set ALLFRAME_TEST_AMQP_URL`,
-    );
-  }
+  const external = externalServerUrl(ENV);
+  if (external !== undefined) return externalRestartableServer(external, ENV);
+  await assertInstalled(SERVER, "RabbitMQ", "rabbitmq-server", ENV);
   const dir = await mkdtemp(join(tmpdir(), "allframe-rabbitmq-"));
   const [port, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
   const name = `allframe${process.pid}x${port}@localhost`;

@@ -10,7 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "./server-process.ts";
+import { externalServerUrl, freePort } from "./server-process.ts";
 
 /** The binary started; from Debian's `redis-server` package. */
 export const REDIS_SERVER_BIN = "/usr/bin/redis-server";
@@ -77,8 +77,8 @@ function stopProcess(child: ChildProcess): Promise<void> {
  * after(() => redis.stop());
  */
 export async function startRedis(options: StartRedisOptions = {}): Promise<RedisServer> {
-  const external = process.env.ALLFRAME_TEST_REDIS_URL;
-  if (external !== undefined && external !== "") return { url: external, stop: async () => {} };
+  const external = externalServerUrl("ALLFRAME_TEST_REDIS_URL");
+  if (external !== undefined) return { url: external, stop: async () => {} };
   const dir = await mkdtemp(join(tmpdir(), "allframe-redis-"));
   const port = await freePort();
   const args = [

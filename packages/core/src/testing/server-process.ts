@@ -5,6 +5,7 @@
  * @module
  */
 import type { ChildProcess } from "node:child_process";
+import { access } from "node:fs/promises";
 import { createConnection, createServer } from "node:net";
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -71,4 +72,53 @@ export async function stopGroup(child: ChildProcess | undefined, graceMs = 10_00
   await exited;
   clearTimeout(timer);
   signal("SIGKILL");
+}
+
+/** A throwaway broker the reliability tests can bounce: NATS and RabbitMQ. */
+export interface RestartableServer {
+  readonly url: string;
+  /** Stops the server and deletes its folder. Idempotent. */
+  stop(): Promise<void>;
+  /**
+   * Stops the server and starts it again on the same port with the same data; `downMs` (default 0) is
+   * how long it stays down.
+   * @throws Error when the server is external (named by an `ALLFRAME_TEST_*_URL` variable).
+   */
+  restart(downMs?: number): Promise<void>;
+}
+
+/** The URL an `ALLFRAME_TEST_*_URL` variable names, when set and not empty: use that server, start none. */
+export function externalServerUrl(envVar: string): string | undefined {
+  const url = process.env[envVar];
+  return url === undefined || url === "" ? undefined : url;
+}
+
+/** A server someone else runs: nothing to stop, and it cannot be restarted from here. */
+export function externalRestartableServer(url: string, envVar: string): RestartableServer {
+  return {
+    url,
+    stop: async () => {},
+    restart: async () => {
+      throw new Error(`cannot restart the external server named by ${envVar}`);
+    },
+  };
+}
+
+/**
+ * Resolves when `path` exists.
+ * @throws Error naming the Debian package to install, or the variable to set, when it is missing.
+ */
+export async function assertInstalled(
+  path: string,
+  product: string,
+  aptPackage: string,
+  envVar: string,
+): Promise<void> {
+  try {
+    await access(path);
+  } catch {
+    throw new Error(
+      `${product} is not installed (${path} is missing): apt-get install -y ${aptPackage}, or set ${envVar}`,
+    );
+  }
 }

@@ -1,38 +1,12 @@
-import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
 import { createLogger } from "../../observability/logger.ts";
-import { type NatsServer, startNats } from "../../testing/nats-server.ts";
-import { brokerRestartLosesNothing, poisonIsDeadLettered } from "../broker-reliability.scenario.ts";
+import { startNats } from "../../testing/nats-server.ts";
+import { runBrokerReliability } from "../broker-reliability.scenario.ts";
 import { NatsJetStreamEventBus } from "./nats-jetstream-event-bus.ts";
 
 const logger = createLogger({ service: "test", level: "silent" });
-let server: NatsServer;
-before(async () => {
-  server = await startNats();
-});
-after(async () => {
-  await server?.stop();
-});
-const bus = (namespace: string) =>
-  new NatsJetStreamEventBus({ url: server.url, namespace, redeliveryDelayMs: 50, logger });
 
-describe("NATS JetStream reliability (real server)", () => {
-  it("server restarted mid-stream: every confirmed event is delivered", async () => {
-    const [publisher, consumer] = [bus("RESTART"), bus("RESTART")];
-    try {
-      const result = await brokerRestartLosesNothing(publisher, consumer, () => server.restart(500));
-      assert.equal(result.confirmed, 150);
-    } finally {
-      await Promise.all([publisher.close(), consumer.close()]);
-    }
-  });
-
-  it("a poison event is dead-lettered after maxRetries while the rest keep flowing", async () => {
-    const b = bus("POISON");
-    try {
-      await poisonIsDeadLettered(b);
-    } finally {
-      await b.close();
-    }
-  });
-});
+runBrokerReliability(
+  "NATS JetStream reliability (real server)",
+  startNats,
+  (url, namespace) => new NatsJetStreamEventBus({ url, namespace, redeliveryDelayMs: 50, logger }),
+);
