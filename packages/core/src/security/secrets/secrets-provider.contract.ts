@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { hasErrorCode } from "../../errors/allframe-error.ts";
 import { Sensitive } from "../sensitive/sensitive.ts";
+import { openSecretsProvider } from "./open-secrets-provider.ts";
 import type { SecretsProvider } from "./secrets-provider.ts";
 
 /** The secrets every store is seeded with: a plain one and a JSON object (Vault: its fields). */
@@ -82,5 +83,38 @@ export function runSecretsProviderContract(name: string, factory: SecretsProvide
         );
       }),
     );
+  });
+}
+
+/**
+ * Registers the live checks against a real cloud store when `envVar` names an existing secret
+ * there, else a suite skipped with `howToRun` as its reason: the secret reads back non-empty, and a
+ * missing one is a `configuration` error naming it.
+ */
+export function runLiveSecretsStore(
+  title: string,
+  envVar: string,
+  provider: "aws" | "gcp",
+  howToRun: string,
+): void {
+  const secretId = process.env[envVar];
+  if (secretId === undefined || secretId === "") {
+    describe(title, { skip: `set ${envVar}=<id of an existing secret> ${howToRun}` }, () => {});
+    return;
+  }
+  describe(title, () => {
+    const secrets = openSecretsProvider({ ...process.env, SECRETS_PROVIDER: provider });
+
+    it("reads an existing secret", async () => {
+      assert.ok((await secrets.get(secretId)).expose().length > 0);
+    });
+
+    it("reports a missing secret as configuration", async () => {
+      const missing = `allframe-test-missing-${process.pid}`;
+      await assert.rejects(
+        secrets.get(missing),
+        (e) => hasErrorCode(e, "configuration") && e.message.includes(missing),
+      );
+    });
   });
 }
