@@ -7,13 +7,13 @@
  * (which links `@allframe/core`), so no install is needed.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { ignite } from "../ignite/ignite.ts";
+import { runInWorkspace } from "../verify/workspace-process.ts";
 
 const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
 
@@ -42,23 +42,6 @@ channels = ["email"]
 dlq = true
 max_retries = 2
 `;
-
-/** Runs a command in the workspace; node:test's context variable would make a nested run skip its files. */
-function run(cwd: string, command: string, args: string[]): Promise<{ code: number; output: string }> {
-  const env: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: "0" };
-  delete env.NODE_TEST_CONTEXT;
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const collect = (chunk: Buffer): void => {
-      output += chunk.toString();
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, output }));
-  });
-}
 
 describe("generated messaging wiring: stateless with the outbox, consumer with a durable DLQ", () => {
   let root: string;
@@ -126,7 +109,7 @@ describe("generated messaging wiring: stateless with the outbox, consumer with a
   });
 
   it("passes the services' generated tests, the type-check and the lint", async () => {
-    const tests = await run(workspace, process.execPath, [
+    const tests = await runInWorkspace(workspace, process.execPath, [
       "--test",
       "services/catalog-service/src/service.test.ts",
       "services/mailer-service/src/service.test.ts",
@@ -134,7 +117,7 @@ describe("generated messaging wiring: stateless with the outbox, consumer with a
     assert.equal(tests.code, 0, tests.output);
     assert.match(tests.output, /publishes ProductCreated through the transactional outbox/);
     assert.match(tests.output, /^ℹ pass 11$/m, tests.output);
-    const tsc = await run(workspace, process.execPath, [
+    const tsc = await runInWorkspace(workspace, process.execPath, [
       join(REPO, "node_modules/typescript/bin/tsc"),
       "-p",
       "tsconfig.json",
@@ -142,7 +125,7 @@ describe("generated messaging wiring: stateless with the outbox, consumer with a
       "false",
     ]);
     assert.equal(tsc.code, 0, tsc.output);
-    const lint = await run(workspace, process.execPath, [
+    const lint = await runInWorkspace(workspace, process.execPath, [
       join(REPO, "node_modules/@biomejs/biome/bin/biome"),
       "check",
       "--error-on-warnings",

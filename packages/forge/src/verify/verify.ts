@@ -4,9 +4,9 @@
  * Each step's full output goes to `.allframe/verify.log` in the workspace.
  * @module
  */
-import { spawn } from "node:child_process";
 import { appendFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { runInWorkspace } from "./workspace-process.ts";
 
 export const VERIFY_STEPS = [
   { name: "install", args: ["install", "--no-audit", "--no-fund"] },
@@ -48,46 +48,15 @@ export type VerifyProgress =
   | { readonly event: "start"; readonly step: VerifyStepName }
   | { readonly event: "end"; readonly result: VerifyStepResult };
 
-/**
- * Variables that describe *our* process's context rather than the user's: npm's INIT_CWD, and
- * node:test's NODE_TEST_CONTEXT, which makes a nested `node --test` skip every file (and exit 0).
- */
-const INHERITED_CONTEXT = new Set(["INIT_CWD", "NODE_TEST_CONTEXT"]);
-
-/**
- * The environment for the generated workspace's npm: ours, minus npm's own per-invocation variables
- * (set when ignite itself runs under npx or an npm script), which would otherwise leak our project's
- * settings into theirs.
- */
-function workspaceEnv(): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = { FORCE_COLOR: "0" };
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!key.toLowerCase().startsWith("npm_") && !INHERITED_CONTEXT.has(key)) env[key] = value;
-  }
-  return env;
-}
-
-function run(
+/** Runs `npm args` in the workspace and appends the command and its output to `logFile`. */
+async function run(
   cwd: string,
   args: readonly string[],
   logFile: string,
 ): Promise<{ code: number; output: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn("npm", [...args], { cwd, env: workspaceEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    const chunks: Buffer[] = [];
-    const collect = (chunk: Buffer): void => {
-      chunks.push(chunk);
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const output = Buffer.concat(chunks).toString("utf8");
-      appendFile(logFile, `\n$ npm ${args.join(" ")}\n${output}`)
-        .then(() => resolvePromise({ code: code ?? 1, output }))
-        .catch(reject);
-    });
-  });
+  const result = await runInWorkspace(cwd, "npm", args);
+  await appendFile(logFile, `\n$ npm ${args.join(" ")}\n${result.output}`);
+  return result;
 }
 
 /** Runs install, typecheck, lint and test in `dir`; resolves with every step run so far. */

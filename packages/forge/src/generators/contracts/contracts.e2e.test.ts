@@ -5,34 +5,17 @@
  * `ignite --verify` e2e covers the real `npm install` path.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { ignite } from "../../ignite/ignite.ts";
+import { runInWorkspace } from "../../verify/workspace-process.ts";
 
 const REPO = fileURLToPath(new URL("../../../../../", import.meta.url));
 const USER_TEST = "contracts/web-bff--user-service.pact.test.ts";
 const ORDER_TEST = "contracts/web-bff--order-service.pact.test.ts";
-
-/** Runs a command in the workspace; node:test's context variable would make a nested run skip its files. */
-function run(cwd: string, command: string, args: string[]): Promise<{ code: number; output: string }> {
-  const env: Record<string, string | undefined> = { ...process.env, FORCE_COLOR: "0" };
-  delete env.NODE_TEST_CONTEXT;
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const collect = (chunk: Buffer): void => {
-      output += chunk.toString();
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? 1, output }));
-  });
-}
 
 interface PactFile {
   consumer: { name: string };
@@ -59,7 +42,11 @@ describe("generated Pact tests on the reference workspace", () => {
   });
 
   it("records both pacts and verifies them against the real user-service and order-service", async () => {
-    const { code, output } = await run(workspace, process.execPath, ["--test", USER_TEST, ORDER_TEST]);
+    const { code, output } = await runInWorkspace(workspace, process.execPath, [
+      "--test",
+      USER_TEST,
+      ORDER_TEST,
+    ]);
     assert.equal(code, 0, output);
     assert.match(output, /^ℹ pass 8$/m, output);
     for (const provider of ["user-service", "order-service"]) {
@@ -76,7 +63,7 @@ describe("generated Pact tests on the reference workspace", () => {
   });
 
   it("passes the workspace's own lint and type-check", async () => {
-    const lint = await run(workspace, process.execPath, [
+    const lint = await runInWorkspace(workspace, process.execPath, [
       join(REPO, "node_modules/@biomejs/biome/bin/biome"),
       "check",
       "--error-on-warnings",
@@ -88,7 +75,7 @@ describe("generated Pact tests on the reference workspace", () => {
       join(workspace, "tsconfig.contracts.json"),
       JSON.stringify({ extends: "./tsconfig.json", include: ["contracts/**/*.ts"] }),
     );
-    const tsc = await run(workspace, process.execPath, [
+    const tsc = await runInWorkspace(workspace, process.execPath, [
       join(REPO, "node_modules/typescript/bin/tsc"),
       "-p",
       "tsconfig.contracts.json",
@@ -111,7 +98,7 @@ describe("generated Pact tests on the reference workspace", () => {
       source.replace(handlerReturn, 'return { id: "00000000-0000-4000-8000-00000000dead" };'),
     );
     try {
-      const { code, output } = await run(workspace, process.execPath, ["--test", USER_TEST]);
+      const { code, output } = await runInWorkspace(workspace, process.execPath, ["--test", USER_TEST]);
       assert.notEqual(code, 0, output);
       assert.match(output, /a request for one item of \/users/);
       assert.match(output, /expected 200 but was 404/);
