@@ -4,13 +4,12 @@
  * recovers the instance from the same database.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { killAtCrashPoint } from "../testing/crash-point.ts";
 import { type PostgresServer, startPostgres } from "../testing/postgres-server.ts";
 import { createOrderSaga, effectNames, readEffects } from "./create-order-saga.fixture.ts";
 import { openSagaStateStore } from "./open-saga-state-store.ts";
@@ -28,27 +27,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the child until it prints CRASH-POINT, then SIGKILLs it and waits for it to be gone. */
-async function killAtCrashPoint(args: string[]): Promise<void> {
-  const child = spawn(process.execPath, [CHILD, "--id", ID, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const exited = once(child, "exit");
-  let stdout = "";
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const reached = await new Promise<boolean>((resolve) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes("CRASH-POINT\n")) resolve(true);
-    });
-    child.once("exit", () => resolve(false));
-  });
-  assert.ok(reached, `the child exited before its crash point: ${stderr}`);
-  child.kill("SIGKILL");
-  const [, signal] = await exited;
-  assert.equal(signal, "SIGKILL");
-}
+const crashAt = (args: string[]): Promise<void> => killAtCrashPoint(CHILD, ["--id", ID, ...args]);
 
 async function recoverIn(url: string, effects: string) {
   const store = openSagaStateStore(url);
@@ -72,7 +51,7 @@ for (const backend of backends) {
     test("SIGKILL right after step 2 is saved: recover runs step 3 once, steps 1-2 never again", async () => {
       const url = await backend.url();
       const effects = join(dir, `${backend.name}-between-steps.log`);
-      await killAtCrashPoint([
+      await crashAt([
         "--store",
         url,
         "--effects",
@@ -101,7 +80,7 @@ for (const backend of backends) {
     test("SIGKILL inside step 2, before its success is saved: it runs again with the same idempotency key", async () => {
       const url = await backend.url();
       const effects = join(dir, `${backend.name}-inside-step.log`);
-      await killAtCrashPoint(["--store", url, "--effects", effects, "--hang-in", "ReservePayment"]);
+      await crashAt(["--store", url, "--effects", effects, "--hang-in", "ReservePayment"]);
       const { stored } = await recoverIn(url, effects);
       assert.equal(stored?.status, "completed");
       assert.deepEqual(readEffects(effects).slice(1, 3), [
@@ -119,7 +98,7 @@ for (const backend of backends) {
     test("SIGKILL after the first compensation: recover runs the rest once each, in reverse, none twice", async () => {
       const url = await backend.url();
       const effects = join(dir, `${backend.name}-compensating.log`);
-      await killAtCrashPoint([
+      await crashAt([
         ...["--store", url, "--effects", effects, "--fail", "CreateShipment"],
         ...["--freeze-after", "compensate:ReservePayment:succeeded"],
       ]);

@@ -5,8 +5,6 @@
  * leaves exactly one effect per id.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +12,7 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { createLogger } from "../../observability/logger.ts";
 import { ManualClock } from "../../runtime/clock.ts";
+import { killAtCrashPoint } from "../../testing/crash-point.ts";
 import { type PostgresServer, startPostgres } from "../../testing/postgres-server.ts";
 import { openEngines } from "./outbox-engines.fixture.ts";
 import { OutboxRelay } from "./outbox-relay.ts";
@@ -31,26 +30,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function killAtCrashPoint(args: string[]): Promise<void> {
-  const child = spawn(process.execPath, [CHILD, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const exited = once(child, "exit");
-  let stdout = "";
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const reached = await new Promise<boolean>((resolve) => {
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes("CRASH-POINT\n")) resolve(true);
-    });
-    child.once("exit", () => resolve(false));
-  });
-  assert.ok(reached, `the child exited before its crash point: ${stderr}`);
-  child.kill("SIGKILL");
-  const [, signal] = await exited;
-  assert.equal(signal, "SIGKILL");
-}
+const crashAt = (args: string[]): Promise<void> => killAtCrashPoint(CHILD, args);
 
 function readLog(path: string): { published: string[]; marked: string[] } {
   const lines = readFileSync(path, "utf8").trim().split("\n");
@@ -85,7 +65,7 @@ for (const backend of backends) {
       await Promise.all([setup.store.close(), setup.inbox.close()]);
 
       const childLog = join(dir, `${backend.name}-child.log`);
-      await killAtCrashPoint(["--store", url, "--log", childLog, "--crash-after", "15", "--batch", "10"]);
+      await crashAt(["--store", url, "--log", childLog, "--crash-after", "15", "--batch", "10"]);
       const child = readLog(childLog);
       assert.deepEqual(child.published, committed.slice(0, 15));
       assert.deepEqual(child.marked, committed.slice(0, 10), "the second batch died before its mark");
