@@ -1,7 +1,8 @@
 /**
  * Reliability scenarios every broker adapter runs on a real server (issue 4, "Reliability tests"):
  * the broker restarted mid-stream loses no confirmed event, and a poison event is dead-lettered by
- * the consumer runtime while the rest keep flowing (`runBrokerReliability` registers both as a suite).
+ * the consumer runtime while the rest keep flowing (`runBrokerReliability` registers both as a suite);
+ * a consumer group keeps events for its next member (`groupKeepsEventsForNextMember`).
  * Imported by path from the adapters' tests.
  * @module
  */
@@ -111,6 +112,33 @@ export async function poisonIsDeadLettered(bus: EventBus): Promise<void> {
   assert.equal(letter?.event.id, poison.id);
   assert.equal(letter?.attempts, 3);
   assert.deepEqual(delays, [100, 200]);
+}
+
+/**
+ * A group's durable queue or consumer keeps events published while no member runs: a member
+ * subscribes (and, when `unsubscribeFirst`, unsubscribes) and closes; an event is published; a new
+ * member of the group receives exactly it, within `polls` × 10 ms.
+ */
+export async function groupKeepsEventsForNextMember(
+  busIn: (namespace: string) => EventBus,
+  namespace: string,
+  options: { readonly unsubscribeFirst: boolean; readonly polls: number },
+): Promise<void> {
+  const first = busIn(namespace);
+  const sub = first.subscribe("invoice.issued", async () => {}, { group: "mailer" });
+  await sub.ready;
+  if (options.unsubscribeFirst) await sub.unsubscribe();
+  await first.close();
+  const publisher = busIn(namespace);
+  const sent = createEvent("invoice.issued", { n: 1 }, { source: "billing" });
+  await publisher.publish(sent);
+  await publisher.close();
+  const second = busIn(namespace);
+  const got: string[] = [];
+  second.subscribe("invoice.issued", async (e) => void got.push(e.id), { group: "mailer" });
+  for (let i = 0; i < options.polls && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  await second.close();
+  assert.deepEqual(got, [sent.id]);
 }
 
 /**

@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { hasErrorCode } from "../../errors/allframe-error.ts";
 import { createLogger } from "../../observability/logger.ts";
 import { type NatsServer, startNats } from "../../testing/nats-server.ts";
+import { groupKeepsEventsForNextMember } from "../broker-reliability.scenario.ts";
 import { runEventBusContract } from "../event-bus.contract.ts";
 import { createEvent } from "../event-envelope.ts";
 import { NatsJetStreamEventBus } from "./nats-jetstream-event-bus.ts";
@@ -31,22 +32,10 @@ runEventBusContract("nats jetstream", () => newBus(), { maxDeliver: 3 });
 
 describe("NatsJetStreamEventBus", () => {
   it("keeps a group's unacknowledged events for its next member (durable consumer)", async () => {
-    const namespace = `D${process.pid}`;
-    const first = newBus({ namespace });
-    const sub = first.subscribe("invoice.issued", async () => {}, { group: "mailer" });
-    await sub.ready;
-    await sub.unsubscribe();
-    await first.close();
-    const publisher = newBus({ namespace });
-    const sent = createEvent("invoice.issued", { n: 1 }, { source: "billing" });
-    await publisher.publish(sent);
-    await publisher.close();
-    const second = newBus({ namespace });
-    const got: string[] = [];
-    second.subscribe("invoice.issued", async (e) => void got.push(e.id), { group: "mailer" });
-    for (let i = 0; i < 200 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    await second.close();
-    assert.deepEqual(got, [sent.id]);
+    await groupKeepsEventsForNextMember((namespace) => newBus({ namespace }), `D${process.pid}`, {
+      unsubscribeFirst: true,
+      polls: 200,
+    });
   });
 
   it("rejects types that cannot be subjects, bad options, and use after close", async () => {

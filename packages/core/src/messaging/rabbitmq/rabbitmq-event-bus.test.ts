@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { hasErrorCode } from "../../errors/allframe-error.ts";
 import { createLogger } from "../../observability/logger.ts";
 import { type RabbitMqServer, startRabbitMq } from "../../testing/rabbitmq-server.ts";
+import { groupKeepsEventsForNextMember } from "../broker-reliability.scenario.ts";
 import { runEventBusContract } from "../event-bus.contract.ts";
 import { createEvent } from "../event-envelope.ts";
 import { RabbitMqEventBus } from "./rabbitmq-event-bus.ts";
@@ -31,21 +32,10 @@ runEventBusContract("rabbitmq", () => newBus(), { maxDeliver: 3 });
 
 describe("RabbitMqEventBus", () => {
   it("keeps a group's events in its durable queue until a member returns", async () => {
-    const namespace = `D${process.pid}`;
-    const first = newBus({ namespace });
-    const sub = first.subscribe("invoice.issued", async () => {}, { group: "mailer" });
-    await sub.ready;
-    await first.close();
-    const publisher = newBus({ namespace });
-    const sent = createEvent("invoice.issued", { n: 1 }, { source: "billing" });
-    await publisher.publish(sent);
-    await publisher.close();
-    const second = newBus({ namespace });
-    const got: string[] = [];
-    second.subscribe("invoice.issued", async (e) => void got.push(e.id), { group: "mailer" });
-    for (let i = 0; i < 300 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    await second.close();
-    assert.deepEqual(got, [sent.id]);
+    await groupKeepsEventsForNextMember((namespace) => newBus({ namespace }), `D${process.pid}`, {
+      unsubscribeFirst: false,
+      polls: 300,
+    });
   });
 
   it("ready() waits for the group queues, so another process's events published after it arrive", async () => {
