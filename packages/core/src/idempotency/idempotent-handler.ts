@@ -108,18 +108,19 @@ function wrap(
       }
       return replay(begun.response);
     }
-    let body: { ok: unknown } | { error: { code: ErrorCode; message: string } };
+    let output: unknown;
     let failure: AllFrameError | undefined;
     try {
-      body = { ok: await handler.handle(input, ctx) };
+      output = await handler.handle(input, ctx);
     } catch (error) {
       if (!isAllFrameError(error) || !storable(error)) {
         await opts.store.release(scopeKey, begun.lockToken).catch(report);
         throw error;
       }
       failure = error;
-      body = { error: { code: error.code, message: error.message } };
     }
+    const body =
+      failure === undefined ? { ok: output } : { error: { code: failure.code, message: failure.message } };
     try {
       if (!(await opts.store.complete(scopeKey, begun.lockToken, stored(body), opts.ttlMs))) {
         report(
@@ -133,7 +134,7 @@ function wrap(
       report(error);
     }
     if (failure !== undefined) throw failure;
-    return "ok" in body ? body.ok : undefined;
+    return output;
   };
   return { ...handler, handle };
 }
