@@ -4,6 +4,7 @@
  * @module
  */
 import pg from "pg";
+import { AllFrameError } from "../errors/allframe-error.ts";
 
 const pools = new Map<string, { pool: pg.Pool; users: number }>();
 
@@ -33,6 +34,32 @@ export function leasePool(url: string, max = 10): PoolLease {
         pools.delete(url);
         await current.pool.end();
       }
+    },
+  };
+}
+
+/**
+ * The pool a PostgreSQL store runs on: the caller's `pool` (the caller keeps it: `release` does
+ * nothing), or the shared pool for `url`, leased with a listener so an idle client losing its server
+ * is not an unhandled 'error' event (`release` removes it and returns the lease).
+ * @throws AllFrameError `configuration` naming `owner` when given neither a pool nor a url.
+ */
+export function storePool(
+  opts: { readonly pool?: pg.Pool; readonly url?: string },
+  owner: string,
+): PoolLease {
+  if (opts.pool !== undefined) return { pool: opts.pool, release: async () => {} };
+  if (opts.url === undefined || opts.url === "") {
+    throw new AllFrameError("configuration", `${owner} needs a url or a pool`);
+  }
+  const lease = leasePool(opts.url);
+  const ignoreIdleClientError = () => undefined;
+  lease.pool.on("error", ignoreIdleClientError);
+  return {
+    pool: lease.pool,
+    release: async () => {
+      lease.pool.off("error", ignoreIdleClientError);
+      await lease.release();
     },
   };
 }

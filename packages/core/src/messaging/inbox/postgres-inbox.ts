@@ -7,7 +7,7 @@
 import type pg from "pg";
 import { applyPostgresMigrations, type PostgresMigration } from "../../cqrs/postgres-migrations.ts";
 import { AllFrameError } from "../../errors/allframe-error.ts";
-import { leasePool } from "../../persistence/postgres-pool.ts";
+import { storePool } from "../../persistence/postgres-pool.ts";
 import { type Clock, systemClock } from "../../runtime/clock.ts";
 import { postgresFailure, type SqlTransaction, withPostgresTransaction } from "../outbox/sql-transaction.ts";
 import { assertInboxKey, INBOX_TABLE, type Inbox, type InboxResult } from "./inbox.ts";
@@ -50,26 +50,14 @@ export class PostgresInbox implements Inbox {
   readonly #pool: pg.Pool;
   readonly #release: () => Promise<void>;
   readonly #clock: Clock;
-  readonly #onPoolError = () => undefined;
   #ready: Promise<void> | undefined;
   #closed = false;
 
   constructor(opts: PostgresInboxOptions) {
     this.#clock = opts.clock ?? systemClock;
-    if (opts.pool !== undefined) {
-      this.#pool = opts.pool;
-      this.#release = async () => {};
-    } else if (opts.url !== undefined && opts.url !== "") {
-      const lease = leasePool(opts.url);
-      this.#pool = lease.pool;
-      this.#pool.on("error", this.#onPoolError);
-      this.#release = async () => {
-        this.#pool.off("error", this.#onPoolError);
-        await lease.release();
-      };
-    } else {
-      throw new AllFrameError("configuration", "PostgresInbox needs a url or a pool");
-    }
+    const lease = storePool(opts, "PostgresInbox");
+    this.#pool = lease.pool;
+    this.#release = () => lease.release();
   }
 
   async #ensureReady(): Promise<void> {

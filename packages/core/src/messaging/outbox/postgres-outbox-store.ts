@@ -7,7 +7,7 @@
 import type pg from "pg";
 import { applyPostgresMigrations } from "../../cqrs/postgres-migrations.ts";
 import { AllFrameError } from "../../errors/allframe-error.ts";
-import { leasePool } from "../../persistence/postgres-pool.ts";
+import { storePool } from "../../persistence/postgres-pool.ts";
 import { type Clock, type IdGenerator, systemClock, uuidGenerator } from "../../runtime/clock.ts";
 import type { EventEnvelope } from "../event-envelope.ts";
 import {
@@ -84,7 +84,6 @@ export class PostgresOutboxStore implements OutboxStore {
   readonly #consumer: string;
   readonly #commits: CommitNotifier;
   readonly #wake: PostgresOutboxWake;
-  readonly #onPoolError = () => undefined;
   #ready: Promise<void> | undefined;
   #closed = false;
 
@@ -93,21 +92,9 @@ export class PostgresOutboxStore implements OutboxStore {
     this.#clock = opts.clock ?? systemClock;
     this.#ids = opts.ids ?? uuidGenerator;
     this.#consumer = opts.deadLetterConsumer ?? "outbox-relay";
-    if (opts.pool !== undefined) {
-      this.#pool = opts.pool;
-      this.#release = async () => {};
-    } else if (opts.url !== undefined && opts.url !== "") {
-      const lease = leasePool(opts.url);
-      this.#pool = lease.pool;
-      // An idle client losing its server must not become an unhandled 'error' event.
-      this.#pool.on("error", this.#onPoolError);
-      this.#release = async () => {
-        this.#pool.off("error", this.#onPoolError);
-        await lease.release();
-      };
-    } else {
-      throw new AllFrameError("configuration", "PostgresOutboxStore needs a url or a pool");
-    }
+    const lease = storePool(opts, "PostgresOutboxStore");
+    this.#pool = lease.pool;
+    this.#release = () => lease.release();
     this.#wake = new PostgresOutboxWake(this.#pool, () => this.#commits.wake());
     this.#commits = new CommitNotifier(() => this.#wake.notify());
     this.deadLetters = new SqlDeadLetterQueue(async (sql, params) => {
