@@ -6,7 +6,7 @@
  * @module
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -17,6 +17,7 @@ import {
 import { httpMethodLabel } from "../observability/http-method.ts";
 import type { ServiceMetrics } from "../observability/metrics/service-metrics.ts";
 import type { Tracing } from "../observability/tracing/create-tracing.ts";
+import { startServerSpan } from "../observability/tracing/head-sampling.ts";
 import { extractContext } from "../observability/tracing/propagation.ts";
 import { routePatternOf } from "../runtime/route-pattern.ts";
 
@@ -25,8 +26,6 @@ export interface HttpInstrumentationOptions {
   readonly tracing?: Tracing;
   readonly metrics?: ServiceMetrics;
 }
-
-const SERVER = { kind: SpanKind.SERVER };
 
 /**
  * Returns a wrapper for a host's request listener (`ServiceHostOptions.instrumentRequests`). The span
@@ -45,7 +44,8 @@ export function instrumentHttp(
       const started = metrics?.monotonicMs() ?? 0;
       const method = httpMethodLabel(req.method);
       const parent = tracing === undefined ? undefined : extractContext(tracing, req.headers);
-      const span = tracing === undefined ? undefined : tracing.tracer.startSpan(method, SERVER, parent);
+      const span =
+        tracing === undefined || parent === undefined ? undefined : startServerSpan(tracing, method, parent);
       const done = () => {
         res.off("close", done);
         const route = routePatternOf(res);

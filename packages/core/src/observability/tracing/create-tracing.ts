@@ -24,6 +24,7 @@ import {
 } from "@opentelemetry/sdk-trace-base";
 import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { AllFrameError } from "../../errors/allframe-error.ts";
+import { HeadSampler } from "./head-sampling.ts";
 import {
   parseTracingConfig,
   type ResolvedTracingConfig,
@@ -73,7 +74,7 @@ function buildPropagator(names: readonly TracePropagator[]): TextMapPropagator {
 
 function buildSampler(config: ResolvedTracingConfig): Sampler {
   const root = new TraceIdRatioBasedSampler(config.samplingRatio);
-  return config.parentBased ? new ParentBasedSampler({ root }) : root;
+  return new HeadSampler(config.parentBased ? new ParentBasedSampler({ root }) : root);
 }
 
 function buildProcessors(

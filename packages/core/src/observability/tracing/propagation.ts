@@ -58,6 +58,8 @@ export function extractContext(
   base: Context = context.active(),
 ): Context {
   // Most requests to an edge service carry no trace headers: skip the propagators' parsing then.
-  if (!CONTEXT_HEADERS.some((name) => headers[name] !== undefined)) return base;
-  return tracing.propagator.extract(base, headers, defaultTextMapGetter);
+  for (const name of CONTEXT_HEADERS) {
+    if (headers[name] !== undefined) return tracing.propagator.extract(base, headers, defaultTextMapGetter);
+  }
+  return base;
 }

@@ -5,10 +5,11 @@
  * span is an error for 5xx-class outcomes only; a client's mistake is not the server's failure).
  * @module
  */
-import { type Attributes, context, type Span, SpanKind, trace } from "@opentelemetry/api";
+import { type Attributes, context, type Span, trace } from "@opentelemetry/api";
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE } from "@opentelemetry/semantic-conventions";
 import { ERROR_CODE_MAPPING, isAllFrameError } from "../../errors/allframe-error.ts";
 import type { Tracing } from "./create-tracing.ts";
+import { startServerSpan } from "./head-sampling.ts";
 import { extractContext, type HeaderCarrier } from "./propagation.ts";
 import { errorType, failSpan } from "./span-errors.ts";
 
@@ -28,8 +29,6 @@ export interface ServerSpanOptions {
    */
   readonly attributes?: Attributes | (() => Attributes);
 }
-
-const SERVER = { kind: SpanKind.SERVER };
 
 const PROTOCOL_ATTRIBUTES: Record<ServerProtocol, Attributes> = {
   http: {},
@@ -75,7 +74,7 @@ export function withServerSpan<T>(
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   const parent = extractContext(tracing, options.headers);
-  const span = tracing.tracer.startSpan(options.name, SERVER, parent);
+  const span = startServerSpan(tracing, options.name, parent);
   if (span.isRecording()) {
     span.setAttributes(PROTOCOL_ATTRIBUTES[options.protocol]);
     const { attributes } = options;
