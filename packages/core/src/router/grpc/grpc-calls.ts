@@ -4,13 +4,7 @@
  * (the `.proto` was written from it), encode, and map failures with {@link grpcErrorStatus}.
  * @module
  */
-import type {
-  handleServerStreamingCall,
-  handleUnaryCall,
-  Metadata,
-  ServerUnaryCall,
-  ServerWritableStream,
-} from "@grpc/grpc-js";
+import type { handleServerStreamingCall, handleUnaryCall, ServerWritableStream } from "@grpc/grpc-js";
 import { AllFrameError, isAllFrameError } from "../../errors/allframe-error.ts";
 import type { Logger } from "../../observability/logger.ts";
 import type { Tracing } from "../../observability/tracing/create-tracing.ts";
@@ -24,34 +18,10 @@ import {
   subscribeHandler,
   type UnaryHandler,
 } from "../handler.ts";
+import type { InFlightCalls } from "./call-context.ts";
 import { grpcErrorStatus } from "./grpc-status.ts";
 import type { MessageCodec } from "./message-codec.ts";
 import type { ProtoMethod } from "./proto-model.ts";
-
-/** The calls a server is answering, so shutdown can end streams and, at its deadline, everything. */
-export class InFlightCalls {
-  readonly #unary = new Set<AbortController>();
-  readonly #streams = new Set<AbortController>();
-
-  /** Registers a call; `finish()` unregisters it. */
-  open(streaming: boolean): { controller: AbortController; finish: () => void } {
-    const controller = new AbortController();
-    const set = streaming ? this.#streams : this.#unary;
-    set.add(controller);
-    return { controller, finish: () => set.delete(controller) };
-  }
-
-  /** Aborts the signal of every open server-streaming call. */
-  abortStreams(reason: unknown): void {
-    for (const controller of this.#streams) controller.abort(reason);
-  }
-
-  /** Aborts the signal of every open call. */
-  abortAll(reason: unknown): void {
-    this.abortStreams(reason);
-    for (const controller of this.#unary) controller.abort(reason);
-  }
-}
 
 /** What every method implementation needs. */
 export interface CallDeps {
@@ -60,37 +30,6 @@ export interface CallDeps {
   readonly calls: InFlightCalls;
   /** When set, every unary call runs in a SERVER span parented on the caller's metadata. */
   readonly tracing?: Tracing | undefined;
-}
-
-/** Metadata as handler headers: first value per key; binary (`-bin`) values base64. */
-function headersOf(metadata: Metadata): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [key, value] of Object.entries(metadata.getMap())) {
-    headers[key] = typeof value === "string" ? value : value.toString("base64");
-  }
-  return headers;
-}
-
-function openCall(
-  call: ServerUnaryCall<unknown, object> | ServerWritableStream<unknown, object>,
-  streaming: boolean,
-  deps: CallDeps,
-) {
-  const { controller, finish } = deps.calls.open(streaming);
-  const cancel = () => controller.abort();
-  call.on("cancelled", cancel);
-  const ctx: HandlerContext = {
-    protocol: "grpc",
-    headers: headersOf(call.metadata),
-    signal: controller.signal,
-  };
-  return {
-    ctx,
-    finish: () => {
-      call.off("cancelled", cancel);
-      finish();
-    },
-  };
 }
 
 function inputOf(method: ProtoMethod, request: unknown, deps: CallDeps): unknown {
@@ -122,7 +61,7 @@ export function unaryCall(
   deps: CallDeps,
 ): handleUnaryCall<unknown, object> {
   return (call, callback) => {
-    const { ctx, finish } = openCall(call, false, deps);
+    const { ctx, finish } = deps.calls.open(call, false);
     const run = async () =>
       outputOf(method, handler, await invokeHandler(handler, inputOf(method, call.request, deps), ctx), deps);
     const name = rpc.slice(1);
@@ -215,7 +154,7 @@ export function streamCall(
   deps: CallDeps,
 ): handleServerStreamingCall<unknown, object> {
   return (call) => {
-    const { ctx, finish } = openCall(call, true, deps);
+    const { ctx, finish } = deps.calls.open(call, true);
     pump(method, handler, call, ctx, deps)
       .then(() => {
         const reason: unknown = ctx.signal.reason;
