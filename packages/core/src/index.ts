@@ -10,7 +10,24 @@
 export type { Context, Hono } from "hono";
 export { z } from "zod";
 // cache
-export { TtlCache, type TtlCacheOptions, type TtlCacheStats } from "./cache/index.ts";
+export {
+  type CacheLoader,
+  type CacheStore,
+  type HttpCacheSourceOptions,
+  httpCacheSource,
+  LoadingCache,
+  type LoadingCacheOptions,
+  type LoadingCacheStats,
+  MemoryCacheStore,
+  type MemoryCacheStoreOptions,
+  type OpenCacheStoreOptions,
+  openCacheStore,
+  RedisCacheStore,
+  type RedisCacheStoreOptions,
+  TtlCache,
+  type TtlCacheOptions,
+  type TtlCacheStats,
+} from "./cache/index.ts";
 // cqrs: event store over memory/SQLite/PostgreSQL, command handling, snapshots, projections, upcasting
 export {
   type AppendEventsOptions,
@@ -619,12 +636,17 @@ export {
   type ServiceRuntimeOptions,
   serveProtocols,
 } from "./service/index.ts";
-// streaming: tumbling windows with watermarks
+// streaming: tumbling windows with watermarks, in memory or durable in a document store
 export {
+  DurableTumblingWindows,
+  type DurableTumblingWindowsOptions,
+  type DurableWindowResult,
   TumblingWindowAggregator,
   type TumblingWindowOptions,
   type TumblingWindowSnapshot,
   type WindowResult,
+  type WindowStateDocument,
+  windowResultId,
 } from "./streaming/index.ts";
 // testing: a harness for services built on this runtime
 export {

@@ -65,6 +65,13 @@ describe("TumblingWindowAggregator", () => {
     );
     assert.equal(agg.add({ page: "/", ms: 1 }, at(1, 0)), "accepted");
     assert.deepEqual(agg.stats(), { accepted: 4, lateDropped: 2, openWindows: 1, watermark: iso(1, 5) });
+    assert.equal(agg.isLate(at(0, 59)), true);
+    assert.equal(agg.isLate(at(1)), false);
+    assert.equal(agg.stats().lateDropped, 2, "isLate only asks");
+    assert.deepEqual(agg.progress(), {
+      watermarkMs: at(1, 5).getTime(),
+      maxEventTimeMs: at(1, 15).getTime(),
+    });
   });
 
   test("an explicit watermark closes windows; the watermark never moves back", async () => {

@@ -128,13 +128,12 @@ export class TumblingWindowAggregator<T, A> {
    * `keyOf` or `reduce` throw (the item is then not counted).
    */
   add(item: T, eventTime: Date): "accepted" | "late-dropped" {
-    const time = eventTime.getTime();
-    if (Number.isNaN(time)) throw new AllFrameError("validation", "eventTime is an invalid date");
-    const startMs = Math.floor(time / this.#opts.durationMs) * this.#opts.durationMs;
-    if (this.#watermark !== null && startMs + this.#opts.durationMs <= this.#watermark) {
+    if (this.isLate(eventTime)) {
       this.#lateDropped++;
       return "late-dropped";
     }
+    const time = eventTime.getTime();
+    const startMs = Math.floor(time / this.#opts.durationMs) * this.#opts.durationMs;
     const key = this.#opts.keyOf(item);
     const id = windowId(key, startMs);
     const open = this.#windows.get(id);
@@ -148,6 +147,22 @@ export class TumblingWindowAggregator<T, A> {
     this.#accepted++;
     this.#maxEventTime = this.#maxEventTime === null ? time : Math.max(this.#maxEventTime, time);
     return "accepted";
+  }
+
+  /**
+   * Whether an item at `eventTime` would be dropped as late now (its window ends at or before the
+   * watermark), without counting it. @throws AllFrameError `"validation"` for an invalid date.
+   */
+  isLate(eventTime: Date): boolean {
+    const time = eventTime.getTime();
+    if (Number.isNaN(time)) throw new AllFrameError("validation", "eventTime is an invalid date");
+    const d = this.#opts.durationMs;
+    return this.#watermark !== null && Math.floor(time / d) * d + d <= this.#watermark;
+  }
+
+  /** The watermark and the latest event time seen, in epoch milliseconds (`null` before any). */
+  progress(): { watermarkMs: number | null; maxEventTimeMs: number | null } {
+    return { watermarkMs: this.#watermark, maxEventTimeMs: this.#maxEventTime };
   }
 
   /**

@@ -1,0 +1,130 @@
+/**
+ * The Redis cache store: one string key per entry with Redis expiry (`SET … PX`), so every instance
+ * of a service reads, writes and invalidates the same entries. Selected by `REDIS_URL`; uses the
+ * official client (node-redis).
+ * @module
+ */
+import { createClient } from "redis";
+import { type Clock, systemClock } from "../runtime/clock.ts";
+import {
+  type CacheStore,
+  cacheStoreFailure,
+  closedCacheStoreError,
+  serialiseCacheEntry,
+} from "./cache-store.ts";
+
+/** Options for {@link RedisCacheStore}. */
+export interface RedisCacheStoreOptions {
+  /** `redis://[user:password@]host:port[/db]` or `rediss://...`; never echoed in errors. */
+  url: string;
+  /** Prefix of every key, e.g. the service name; default `"allframe:cache"`. */
+  keyPrefix?: string;
+  /**
+   * Time source for expiry. Entries carry `PX ttlMs` in real milliseconds, so Redis drops them on its
+   * own; each also records its `expiresAt` on this clock and reads treat it as gone once the clock
+   * passes it, which lets tests run on fake time. Default the system clock.
+   */
+  clock?: Clock;
+  /** Upper bound for connecting, in milliseconds; default 5000. */
+  connectTimeoutMs?: number;
+}
+
+type Client = ReturnType<typeof createClient>;
+
+/**
+ * A {@link CacheStore} in Redis. Key `<prefix>:<key>` holds `{"v": value, "e": expiresAtMs}` as JSON
+ * with `PX ttlMs`; `clear()` removes `<prefix>:*` with `SCAN` + `UNLINK` (never `FLUSHDB`, the server
+ * may be shared). Connects on first use; a dropped connection is retried in the background while
+ * calls fail fast.
+ *
+ * @throws AllFrameError `unavailable` when Redis cannot be reached or a command fails, and after
+ *   `close()`; `validation` from `set` as the port says.
+ * @example
+ * const store = new RedisCacheStore<Product>({ url: process.env.REDIS_URL!, keyPrefix: "product-cache" });
+ */
+export class RedisCacheStore<V> implements CacheStore<V> {
+  readonly kind = "redis";
+  readonly #client: Client;
+  readonly #prefix: string;
+  readonly #clock: Clock;
+  #connecting: Promise<unknown> | undefined;
+  #closed = false;
+
+  constructor(opts: RedisCacheStoreOptions) {
+    this.#prefix = opts.keyPrefix ?? "allframe:cache";
+    this.#clock = opts.clock ?? systemClock;
+    let connected = false;
+    this.#client = createClient({
+      url: opts.url,
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: opts.connectTimeoutMs ?? 5000,
+        reconnectStrategy: (retries: number, cause: Error) =>
+          connected ? Math.min(50 * 2 ** retries, 2000) : cause,
+      },
+    });
+    this.#client.on("ready", () => {
+      connected = true;
+    });
+    // Without a listener, a dropped connection would crash the process; commands report failures.
+    this.#client.on("error", () => undefined);
+  }
+
+  /** Runs `fn` on a connected client; failures become `unavailable` naming the operation. */
+  async #run<R>(operation: string, fn: (client: Client) => Promise<R>): Promise<R> {
+    if (this.#closed) throw closedCacheStoreError(this.kind);
+    try {
+      if (!this.#client.isOpen) {
+        this.#connecting ??= this.#client.connect().catch((error: unknown) => {
+          this.#connecting = undefined;
+          throw error;
+        });
+      }
+      await this.#connecting;
+      return await fn(this.#client);
+    } catch (cause) {
+      throw cacheStoreFailure(this.kind, operation, cause);
+    }
+  }
+
+  #key(key: string): string {
+    return `${this.#prefix}:${key}`;
+  }
+
+  async get(key: string): Promise<V | undefined> {
+    const json = await this.#run("get", (client) => client.get(this.#key(key)));
+    if (json === null) return undefined;
+    const entry = JSON.parse(json) as { v: V; e: number };
+    return entry.e > this.#clock.now().getTime() ? entry.v : undefined;
+  }
+
+  async set(key: string, value: V, ttlMs: number): Promise<void> {
+    const json = serialiseCacheEntry(key, value, ttlMs);
+    const expiresAt = this.#clock.now().getTime() + ttlMs;
+    await this.#run("set", (client) =>
+      client.set(this.#key(key), `{"v":${json},"e":${expiresAt}}`, {
+        expiration: { type: "PX", value: Math.max(1, Math.ceil(ttlMs)) },
+      }),
+    );
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return (await this.#run("delete", (client) => client.del(this.#key(key)))) > 0;
+  }
+
+  async clear(): Promise<void> {
+    await this.#run("clear", async (client) => {
+      for await (const keys of client.scanIterator({ MATCH: `${this.#prefix}:*`, COUNT: 500 })) {
+        if (keys.length > 0) await client.unlink(keys);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#connecting?.catch(() => undefined);
+    if (this.#client.isOpen) await this.#client.close();
+    else this.#client.destroy();
+  }
+}
