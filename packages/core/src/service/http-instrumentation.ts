@@ -6,19 +6,13 @@
  * @module
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { context, SpanStatusCode, trace } from "@opentelemetry/api";
-import {
-  ATTR_ERROR_TYPE,
-  ATTR_HTTP_REQUEST_METHOD,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
-  ATTR_HTTP_ROUTE,
-  ATTR_URL_PATH,
-} from "@opentelemetry/semantic-conventions";
+import { context, trace } from "@opentelemetry/api";
 import { httpMethodLabel } from "../observability/http-method.ts";
 import type { ServiceMetrics } from "../observability/metrics/service-metrics.ts";
 import type { Tracing } from "../observability/tracing/create-tracing.ts";
 import { startServerSpan } from "../observability/tracing/head-sampling.ts";
 import { extractContext } from "../observability/tracing/propagation.ts";
+import { httpRequestAttributes, recordHttpResponse } from "../observability/tracing/trace-http.ts";
 import { routePatternOf } from "../runtime/route-pattern.ts";
 
 /** What to record; either may be absent. */
@@ -59,16 +53,8 @@ export function instrumentHttp(
         if (span === undefined) return;
         if (span.isRecording()) {
           span.updateName(`${method} ${route}`);
-          span.setAttributes({
-            [ATTR_HTTP_REQUEST_METHOD]: method,
-            [ATTR_HTTP_ROUTE]: route,
-            [ATTR_URL_PATH]: (req.url ?? "/").split("?", 1)[0] ?? "/",
-          });
-          if (finished) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
-          if (!finished || res.statusCode >= 500) {
-            span.setAttribute(ATTR_ERROR_TYPE, finished ? String(res.statusCode) : "aborted");
-            span.setStatus({ code: SpanStatusCode.ERROR });
-          }
+          span.setAttributes(httpRequestAttributes(method, route, req.url));
+          recordHttpResponse(span, finished ? res.statusCode : undefined);
         }
         span.end();
       };

@@ -60,8 +60,9 @@ export function recordServerError(span: Span, protocol: ServerProtocol, error: u
  *
  * A throw from `fn` is recorded with {@link recordServerError} and rethrown unchanged. Unsampled
  * calls get a non-recording span: no attributes are built, nothing is exported, but the trace id
- * still flows to everything `fn` calls. Their cost is an id pair, the sampler, one context switch,
- * and, only when the request carries trace headers, the propagators' parsing.
+ * still flows to everything `fn` calls. Their cost is one small span object (ids drawn only when
+ * read; see `startServerSpan`), one context switch, and, only when the request carries trace
+ * headers, the propagators' parsing.
  *
  * @returns what `fn` resolves to.
  * @example

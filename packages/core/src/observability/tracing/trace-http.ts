@@ -4,7 +4,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { SpanStatusCode } from "@opentelemetry/api";
+import { type Attributes, type Span, SpanStatusCode } from "@opentelemetry/api";
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
@@ -32,6 +32,28 @@ export interface TraceHttpOptions {
   readonly route: string;
 }
 
+/** `http.request.method`, `http.route` and `url.path` (the request target without its query). */
+export function httpRequestAttributes(method: string, route: string, url: string | undefined): Attributes {
+  return {
+    [ATTR_HTTP_REQUEST_METHOD]: method,
+    [ATTR_HTTP_ROUTE]: route,
+    [ATTR_URL_PATH]: (url ?? "/").split("?", 1)[0] ?? "/",
+  };
+}
+
+/**
+ * Records how a request ended on a recording span: `http.response.status_code`; a 5xx sets
+ * `error.type` to the status and the span status to ERROR, as does a response that never finished
+ * (`statusCode` undefined: the client went away), with `error.type` "aborted".
+ */
+export function recordHttpResponse(span: Span, statusCode: number | undefined): void {
+  if (!span.isRecording()) return;
+  if (statusCode !== undefined) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, statusCode);
+  if (statusCode !== undefined && statusCode < 500) return;
+  span.setAttribute(ATTR_ERROR_TYPE, statusCode === undefined ? "aborted" : String(statusCode));
+  span.setStatus({ code: SpanStatusCode.ERROR });
+}
+
 /**
  * Wraps `handler` so each request runs in a SERVER span named `"<METHOD> <route>"`, parented on the
  * request's `traceparent`/`b3` headers, with `http.request.method`, `http.route`, `url.path` and,
@@ -56,20 +78,9 @@ export function traceHttp<A extends unknown[]>(
         protocol: "http",
         name: `${method} ${route}`,
         headers: req.headers,
-        attributes: () => ({
-          [ATTR_HTTP_REQUEST_METHOD]: method,
-          [ATTR_HTTP_ROUTE]: route,
-          [ATTR_URL_PATH]: (req.url ?? "/").split("?", 1)[0] ?? "/",
-        }),
+        attributes: () => httpRequestAttributes(method, route, req.url),
       },
-      (span) =>
-        handler(req, res, ...rest).then(() => {
-          if (!span.isRecording()) return;
-          span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
-          if (res.statusCode < 500) return;
-          span.setAttribute(ATTR_ERROR_TYPE, String(res.statusCode));
-          span.setStatus({ code: SpanStatusCode.ERROR });
-        }),
+      (span) => handler(req, res, ...rest).then(() => recordHttpResponse(span, res.statusCode)),
     );
   };
 }
