@@ -1,7 +1,9 @@
 /**
  * `websocket` (issue 7, "WebSocket capacity"): one server process holds 10,000 concurrent WebSocket
  * connections (seed: `max_connections_per_instance = 10000`) with a 2 s heartbeat, opened from two
- * client processes on loopback. Every connection subscribes to one event type; after every
+ * client processes on loopback; each connection to the hub presents its own JWT (HS256, verified with
+ * `jwtAuthorize` before the upgrade completes, as the generated gateway does), so the hub's figures
+ * include authorization, per-user presence and per-connection token expiry. Every connection subscribes to one event type; after every
  * connection has received `HEARTBEAT_ROUNDS` pings (the hub terminates one that missed a pong, so
  * none may be reaped) one event is published and must reach all 10,000. Memory per connection is the
  * server's RSS and heap growth (after `global.gc()`) divided by the connections held. The same run is
@@ -42,7 +44,7 @@ function check(mode: string, r: CapacityResult): void {
 export const websocketSuite: BenchSuite = {
   async run() {
     say(
-      `websocket: ${LOAD.connections} connections from ${LOAD.clientProcesses} processes, heartbeat ${LOAD.heartbeatIntervalMs} ms, held ${LOAD.heartbeatRounds} rounds, one broadcast`,
+      `websocket: ${LOAD.connections} connections from ${LOAD.clientProcesses} processes (JWT per connection to the hub), heartbeat ${LOAD.heartbeatIntervalMs} ms, held ${LOAD.heartbeatRounds} rounds, one broadcast`,
     );
     const hub = await runCapacity("hub", LOAD);
     const ws = await runCapacity("ws", LOAD);

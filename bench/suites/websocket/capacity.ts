@@ -2,6 +2,7 @@
  * One capacity run of the `websocket` suite: a server child process (`server.ts`, hub or bare `ws`)
  * and client child processes (`clients.ts`) that open `connections` between them, hold them through
  * heartbeat rounds, take one broadcast, and the server's memory before and with the connections.
+ * Against the hub every connection presents its own JWT (HS256, signed with `JWT_SECRET` below).
  * @module
  */
 import { join } from "node:path";
@@ -59,6 +60,8 @@ interface Stats {
 }
 
 const EVENT = "PriceChanged";
+/** HS256 secret the hub verifies the clients' tokens with (a bench value, at least 32 bytes). */
+const JWT_SECRET = "websocket-bench-secret-of-32-bytes!";
 const POLL_MS = 200;
 
 /** Asks every client for its stats, until `done` holds for their list or `timeoutMs` passes. */
@@ -84,7 +87,7 @@ export async function runCapacity(mode: "hub" | "ws", load: CapacityWorkload): P
   try {
     const server = await startChild(
       join(import.meta.dirname, "server.ts"),
-      [mode, String(load.heartbeatIntervalMs), String(load.connections)],
+      [mode, String(load.heartbeatIntervalMs), String(load.connections), JWT_SECRET],
       ["--expose-gc"],
     );
     children.push(server);
@@ -99,13 +102,19 @@ export async function runCapacity(mode: "hub" | "ws", load: CapacityWorkload): P
     );
 
     const share = Math.ceil(load.connections / load.clientProcesses);
+    const countOf = (i: number) => Math.min(share, load.connections - i * share);
+    if (mode === "hub") {
+      await Promise.all(
+        clients.map((client, i) => client.ask({ cmd: "sign", count: countOf(i), jwtSecret: JWT_SECRET })),
+      );
+    }
     const t0 = performance.now();
     const connected = await Promise.all(
       clients.map((client, i) =>
         client.ask<Connected>({
           cmd: "connect",
           url: `ws://127.0.0.1:${port}/ws`,
-          count: Math.min(share, load.connections - i * share),
+          count: countOf(i),
           inFlight: load.inFlight,
           event: EVENT,
           ack: mode === "hub",

@@ -3,10 +3,14 @@
  * connections (compression off, automatic pong on, as browsers answer pings) to one server. Commands
  * (see `ipc.ts`): `connect` opens `count` connections to `url` with at most `inFlight` handshakes at
  * once (so the server's accept backlog never overflows), each subscribing to `event` once open; with
- * `ack` a connection is ready when the server confirms the subscription, else when open. `stats`
+ * `ack` a connection is ready when the server confirms the subscription, else when open. `sign`
+ * prepares `count` HS256 tokens with `jwtSecret` (`sub` `<process id>-<index>`, valid for an hour)
+ * ahead of `connect`, so signing stays out of the connect time; connection `index` then sends
+ * `Authorization: Bearer` with token `index`. `stats`
  * reports open and closed connections, pings received per connection (min, max) and events received.
  * @module
  */
+import { SignJWT } from "jose";
 import { WebSocket } from "ws";
 import { type Command, serveCommands } from "./ipc.ts";
 
@@ -28,10 +32,19 @@ function fail(reason: string): void {
   failures.set(reason, (failures.get(reason) ?? 0) + 1);
 }
 
+/** Tokens prepared by `sign`, by connection index; empty: connections send none. */
+let tokens: string[] = [];
+
 /** Opens connection `index`; resolves when it is ready or has failed. Never rejects. */
 function open(index: number, url: string, event: string, ack: boolean): Promise<void> {
+  const token = tokens[index];
+  const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
   return new Promise((resolve) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
+    const ws = new WebSocket(url, {
+      perMessageDeflate: false,
+      handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+      headers,
+    });
     let ready = false;
     let failure: string | undefined;
     const becomeReady = () => {
@@ -89,6 +102,20 @@ serveCommands({
       failures: Object.fromEntries(failures),
       ms: performance.now() - started,
     };
+  },
+  async sign(command: Command) {
+    const { count, jwtSecret } = command as unknown as { count: number; jwtSecret: string };
+    const secret = new TextEncoder().encode(jwtSecret);
+    tokens = await Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        new SignJWT({})
+          .setProtectedHeader({ alg: "HS256" })
+          .setSubject(`${process.pid}-${index}`)
+          .setExpirationTime("1h")
+          .sign(secret),
+      ),
+    );
+    return tokens.length;
   },
   stats() {
     let minPings = Number.POSITIVE_INFINITY;

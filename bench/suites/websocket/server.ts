@@ -1,7 +1,8 @@
 /**
  * The server side of the `websocket` suite, run as a child process with `--expose-gc`:
- * `node --expose-gc server.ts <hub|ws> <heartbeat ms> <max connections>`. `hub` is AllFrame's
- * `WebSocketHub` on a plain `node:http` server; `ws` is the peer, a bare `ws` WebSocketServer with the
+ * `node --expose-gc server.ts <hub|ws> <heartbeat ms> <max connections> <jwt secret>`. `hub` is AllFrame's
+ * `WebSocketHub` on a plain `node:http` server, every upgrade authorized by an HS256 JWT signed with
+ * `<jwt secret>` (`jwtAuthorize`, as generated for `authorization = "jwt"`); `ws` is the peer, a bare `ws` WebSocketServer with the
  * heartbeat of the `ws` README ("How to detect and close broken connections") and a broadcast loop.
  * Both listen on 127.0.0.1 with a deep accept backlog. Commands (see `ipc.ts`): `port`, `memory`
  * (`process.memoryUsage()` after two full collections), `status` (open connections, reaped) and
@@ -12,7 +13,9 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
+import { jwtAuthorize } from "../../../packages/core/src/realtime/jwt-authorize.ts";
 import { WebSocketHub } from "../../../packages/core/src/realtime/websocket-hub.ts";
+import { createJwtVerifier } from "../../../packages/core/src/security/jwt/jwt-verifier.ts";
 import { type Command, serveCommands } from "./ipc.ts";
 
 /** What the suite's two servers have in common. */
@@ -24,11 +27,11 @@ interface Target {
 /** Log message of the hub's heartbeat when it terminates a connection that did not pong. */
 const REAPED_MESSAGE = "websocket reaped: no pong";
 
-const [mode, intervalArg, maxArg] = process.argv.slice(2);
+const [mode, intervalArg, maxArg, jwtSecret] = process.argv.slice(2);
 const heartbeatIntervalMs = Number(intervalArg);
 const maxConnections = Number(maxArg);
-if ((mode !== "hub" && mode !== "ws") || !(heartbeatIntervalMs > 0) || !(maxConnections > 0)) {
-  throw new Error("usage: server.ts <hub|ws> <heartbeat ms> <max connections>");
+if ((mode !== "hub" && mode !== "ws") || !(heartbeatIntervalMs > 0) || !(maxConnections > 0) || !jwtSecret) {
+  throw new Error("usage: server.ts <hub|ws> <heartbeat ms> <max connections> <jwt secret>");
 }
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("server.ts needs --expose-gc");
@@ -36,11 +39,12 @@ if (gc === undefined) throw new Error("server.ts needs --expose-gc");
 let reaped = 0;
 const server = createServer((_req, res) => res.end("websocket bench\n"));
 
-function startHub(): Target {
+async function startHub(secret: string): Promise<Target> {
   const warn = (obj: object, msg?: string) => process.stderr.write(`${msg ?? ""} ${JSON.stringify(obj)}\n`);
   const hub = new WebSocketHub({
     heartbeatIntervalMs,
     maxConnections,
+    authorize: jwtAuthorize(createJwtVerifier({ secret, algorithms: ["HS256"] })),
     logger: {
       info: (_obj, msg) => {
         if (msg === REAPED_MESSAGE) reaped++;
@@ -49,7 +53,7 @@ function startHub(): Target {
       error: warn,
     },
   });
-  hub.attach(server);
+  await hub.attach(server);
   return { connections: () => hub.connectionCount, publish: (event, payload) => hub.publish(event, payload) };
 }
 
@@ -92,7 +96,7 @@ function startBareWs(): Target {
   };
 }
 
-const target = mode === "hub" ? startHub() : startBareWs();
+const target = mode === "hub" ? await startHub(jwtSecret) : startBareWs();
 // The kernel caps the backlog at net.core.somaxconn (4096 here); clients connect in bounded batches.
 server.listen({ port: 0, host: "127.0.0.1", backlog: 65_535 });
 await once(server, "listening");

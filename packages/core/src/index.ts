@@ -347,13 +347,23 @@ export {
   serialiseDocument,
   sqlitePathFromUrl,
 } from "./persistence/index.ts";
-// realtime: WebSocket hub
+// realtime: WebSocket hub with JWT authorization and a Redis backplane
 export {
   type Authorize,
+  type Authorized,
+  type BackplaneEvent,
   type ClientFrame,
   clientFrameSchema,
+  jwtAuthorize,
   MAX_SUBSCRIPTIONS,
+  mergePresence,
+  type PresenceEntry,
+  type PublishOptions,
+  type RealtimeBackplane,
+  RedisBackplane,
+  type RedisBackplaneOptions,
   type ServerFrame,
+  upgradeToken,
   WebSocketHub,
   type WebSocketHubOptions,
 } from "./realtime/index.ts";

@@ -29,6 +29,10 @@ describe("SubscriptionIndex", () => {
     assert.deepEqual([...index.matching("UserCreated")].sort(), ["all", "both", "other"]);
     assert.deepEqual([...index.matching("Unknown")].sort(), ["all", "both"]);
     assert.deepEqual([...index.matching(ANY_EVENT)].sort(), ["all", "both"]);
+    assert.equal(index.has("orders", "OrderPlaced"), true);
+    assert.equal(index.has("all", "Unknown"), true, '"*" holds every type');
+    assert.equal(index.has("orders", "UserCreated"), false);
+    assert.equal(index.has("nobody", "OrderPlaced"), false);
   });
 
   test("refuses a subscription over the limit and changes nothing", () => {

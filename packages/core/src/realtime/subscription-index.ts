@@ -66,6 +66,14 @@ export class SubscriptionIndex<S> {
     this.#bySubscriber.delete(subscriber);
   }
 
+  /** True when the subscriber holds `eventType` or `"*"`; constant time. */
+  has(subscriber: S, eventType: string): boolean {
+    return (
+      this.#byEvent.get(ANY_EVENT)?.has(subscriber) === true ||
+      this.#byEvent.get(eventType)?.has(subscriber) === true
+    );
+  }
+
   /** Each subscriber of `eventType` or of `"*"`, once. */
   *matching(eventType: string): Generator<S> {
     const everything = this.#byEvent.get(ANY_EVENT);

@@ -1,76 +1,13 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, describe, test } from "node:test";
 import { WebSocket } from "ws";
 import { hasErrorCode } from "../errors/allframe-error.ts";
-import { ManualClock, sequentialIds } from "../runtime/clock.ts";
-import { WebSocketHub, type WebSocketHubOptions } from "./websocket-hub.ts";
+import { ManualClock } from "../runtime/clock.ts";
+import { closeAll, connect, refused, startHub as setup } from "./hub.fixture.ts";
+import { WebSocketHub } from "./websocket-hub.ts";
 
-const servers: Server[] = [];
-const hubs: WebSocketHub[] = [];
-const clients: WebSocket[] = [];
-after(async () => {
-  for (const c of clients) c.terminate();
-  await Promise.all(hubs.map((h) => h.close()));
-  for (const s of servers) {
-    s.closeAllConnections();
-    s.close();
-  }
-});
-
-async function setup(opts: Partial<WebSocketHubOptions> = {}) {
-  const server = createServer((_req, res) => res.end("ok"));
-  servers.push(server);
-  const hub = new WebSocketHub({
-    heartbeatIntervalMs: 60_000,
-    maxConnections: 10,
-    clock: new ManualClock(Date.UTC(2025, 0, 1)),
-    ids: sequentialIds("conn"),
-    ...opts,
-  });
-  hubs.push(hub);
-  hub.attach(server);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const base = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { hub, server, base };
-}
-
-/** A real `ws` client whose received frames queue up for `next()`. */
-async function connect(url: string, opts: { autoPong?: boolean } = {}) {
-  const ws = new WebSocket(url, opts);
-  clients.push(ws);
-  const frames: unknown[] = [];
-  const waiters: ((f: unknown) => void)[] = [];
-  ws.on("message", (data) => {
-    const frame = JSON.parse(String(data));
-    const waiter = waiters.shift();
-    if (waiter) waiter(frame);
-    else frames.push(frame);
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-    ws.on("close", (code, reason) => resolve({ code, reason: String(reason) })),
-  );
-  await once(ws, "open");
-  const next = () =>
-    frames.length > 0 ? Promise.resolve(frames.shift()) : new Promise((r) => waiters.push(r));
-  const sendJson = (frame: unknown) => ws.send(JSON.stringify(frame));
-  return { ws, next, closed, sendJson };
-}
-
-/** The HTTP status a refused upgrade answers with. */
-function refusedStatus(url: string): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url);
-    ws.on("unexpected-response", (_req, res) => {
-      resolve(res.statusCode);
-      ws.terminate();
-    });
-    ws.on("error", () => resolve(undefined));
-  });
-}
+after(closeAll);
 
 describe("WebSocketHub", () => {
   test("welcomes, subscribes and fans out published events to matching subscribers", async () => {
@@ -138,13 +75,13 @@ describe("WebSocketHub", () => {
         return token ? { userId: token } : undefined;
       },
     });
-    assert.equal(await refusedStatus(`${base}/ws`), 401);
-    assert.equal(await refusedStatus(`${base}/ws?token=throw`), 500);
-    assert.equal(await refusedStatus(`${base}/elsewhere?token=alice`), 404);
+    assert.equal((await refused(`${base}/ws`)).status, 401);
+    assert.deepEqual(await refused(`${base}/ws?token=throw`), { status: 500, body: "Internal Server Error" });
+    assert.equal((await refused(`${base}/elsewhere?token=alice`)).status, 404);
     const a1 = await connect(`${base}/ws?token=alice`);
     await connect(`${base}/ws?token=alice`);
     await connect(`${base}/ws?token=bob`);
-    assert.deepEqual(hub.presence(), [
+    assert.deepEqual(await hub.presence(), [
       { userId: "alice", connections: 2, since: "2025-01-01T00:00:00.000Z" },
       { userId: "bob", connections: 1, since: "2025-01-01T00:00:00.000Z" },
     ]);
@@ -152,7 +89,7 @@ describe("WebSocketHub", () => {
     await a1.closed;
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(
-      hub.presence().map((p) => [p.userId, p.connections]),
+      (await hub.presence()).map((p) => [p.userId, p.connections]),
       [
         ["alice", 1],
         ["bob", 1],
@@ -198,7 +135,7 @@ describe("WebSocketHub", () => {
     const secondPing = pinged(healthy);
     t.mock.timers.tick(30);
     assert.deepEqual(
-      hub.presence().map((p) => p.userId),
+      (await hub.presence()).map((p) => p.userId),
       ["healthy"],
     );
     assert.equal((await silent.closed).code, 1006, "terminated, not closed politely");
@@ -210,6 +147,26 @@ describe("WebSocketHub", () => {
     await hub.close();
   });
 
+  test("closes a connection at its token's expiresAt, even beyond setTimeout's 24.8-day range", async (t) => {
+    t.mock.timers.enable({ apis: ["setTimeout"] });
+    const clock = new ManualClock(Date.UTC(2025, 0, 1));
+    const lifetime = 30 * 24 * 3_600_000;
+    const { hub, base } = await setup({
+      clock,
+      authorize: () => ({ userId: "u", expiresAt: clock.now().getTime() + lifetime }),
+    });
+    const client = await connect(`${base}/ws`);
+    await client.next();
+    const longestTimer = 2 ** 31 - 1;
+    clock.advance(longestTimer);
+    t.mock.timers.tick(longestTimer);
+    assert.equal(hub.connectionCount, 1, "the timer fired early and was re-armed");
+    clock.advance(lifetime - longestTimer);
+    t.mock.timers.tick(lifetime - longestTimer);
+    assert.deepEqual(await client.closed, { code: 1008, reason: "token expired" });
+    assert.equal(hub.connectionCount, 0);
+  });
+
   test("close() closes every connection with 1001 and stops accepting", async () => {
     const { hub, base, server } = await setup();
     const a = await connect(`${base}/ws`);
@@ -219,10 +176,7 @@ describe("WebSocketHub", () => {
     assert.equal((await b.closed).code, 1001);
     assert.equal(hub.connectionCount, 0);
     assert.equal(server.listenerCount("upgrade"), 0);
-    assert.throws(
-      () => hub.attach(server),
-      (e) => hasErrorCode(e, "unavailable"),
-    );
+    await assert.rejects(hub.attach(server), (e) => hasErrorCode(e, "unavailable"));
   });
 
   test("rejects invalid options", () => {

@@ -1,47 +1,22 @@
 /**
  * A WebSocket hub on `ws`, attached to an existing `node:http` server: authorised upgrades, per-type
- * subscriptions, fan-out of published events, presence, heartbeats (seed 000's `websocket-gateway`
- * service type; heartbeat after the `ws` README's "How to detect and close broken connections").
+ * subscriptions, fan-out of published events to all subscribers or to one user's, presence, heartbeats,
+ * connections that end when their token expires, and an optional backplane that shares events and
+ * presence with the service's other instances (seed 000's `websocket-gateway` service type; heartbeat
+ * after the `ws` README's "How to detect and close broken connections").
  * @module
  */
-import { type IncomingMessage, type Server, STATUS_CODES } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type RawData, WebSocket, WebSocketServer } from "ws";
 import { AllFrameError } from "../errors/allframe-error.ts";
 import { type Clock, type IdGenerator, systemClock, uuidGenerator } from "../runtime/clock.ts";
+import type { BackplaneEvent, RealtimeBackplane } from "./backplane.ts";
+import { ConnectedUsers } from "./connected-users.ts";
 import { MAX_SUBSCRIPTIONS, parseClientFrame, type ServerFrame } from "./frames.ts";
+import type { Authorize, Authorized, Logger, PublishOptions, WebSocketHubOptions } from "./hub-options.ts";
 import { SubscriptionIndex } from "./subscription-index.ts";
-
-/** A pino-compatible logger; only these three methods are used. */
-interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
-/** Who an upgrade request is; `undefined` rejects it. */
-export type Authorize = (
-  req: IncomingMessage,
-) => Promise<{ userId: string } | undefined> | { userId: string } | undefined;
-
-/** Construction options of `WebSocketHub`. */
-export interface WebSocketHubOptions {
-  /** URL path that upgrades are accepted on; default `"/ws"`. */
-  readonly path?: string;
-  /** Milliseconds between pings; a connection that has not ponged since the last ping is terminated. */
-  readonly heartbeatIntervalMs: number;
-  /** Open connections allowed at once; the next is closed with 1013 (see `WebSocketHub`). */
-  readonly maxConnections: number;
-  /** Decides who a request is; resolve `undefined` to refuse with HTTP 401. Default: everyone, as `"anonymous"`. */
-  readonly authorize?: Authorize;
-  readonly logger?: Logger;
-  /** Stamps presence `since`; default the wall clock. */
-  readonly clock?: Clock;
-  /** Makes connection ids; default random UUIDs. */
-  readonly ids?: IdGenerator;
-  /** Largest frame a client may send, in bytes; default 65536. Bigger frames close the connection (1009). */
-  readonly maxPayloadBytes?: number;
-}
+import { refusalFor, refuse } from "./upgrade-refusal.ts";
 
 /** One open connection; its subscriptions live in the hub's `SubscriptionIndex`. */
 interface Client {
@@ -50,6 +25,10 @@ interface Client {
   readonly userId: string;
   /** Connected at, epoch milliseconds (a number, not an ISO string: 10,000 of them are held). */
   readonly since: number;
+  /** When the token expires, epoch milliseconds; `Infinity` when it does not. */
+  readonly expiresAt: number;
+  /** Wakes the hub to close the connection at `expiresAt`. */
+  expiry: NodeJS.Timeout | undefined;
   alive: boolean;
 }
 
@@ -63,6 +42,10 @@ interface SocketListeners {
 
 /** Milliseconds `close()` waits for a client's closing handshake before terminating it. */
 const CLOSE_GRACE_MS = 1_000;
+/** Longest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days); longer waits re-arm. */
+const MAX_TIMER_MS = 2_147_483_647;
+/** Heartbeats an instance may miss before the other instances drop its presence. */
+const PRESENCE_TTL_BEATS = 3;
 
 /**
  * Accepts WebSocket connections on one path of an http server and pushes published events to the
@@ -73,9 +56,20 @@ const CLOSE_GRACE_MS = 1_000;
  * HTTP upgrade (it only sees a 1006 close), but it can read a close code, so clients can tell "full"
  * from "down" and back off.
  *
+ * An upgrade that `authorize` refuses never becomes a WebSocket: it is answered 401 (with
+ * `WWW-Authenticate` and the reason in the body) before the handshake completes, so an unauthenticated
+ * client costs no connection slot and can receive nothing. A connection whose token expires later is
+ * closed with 1008 ("policy violation") and reason "token expired"; the client reconnects with a fresh
+ * token.
+ *
+ * With a `backplane`, `publish` also sends the event to the other instances, which deliver it to their
+ * own connections (the publishing instance delivers locally, once), and `presence()` sums every live
+ * instance. The instance's presence is written on each change (coalesced) and each heartbeat, and
+ * expires after three missed heartbeats.
+ *
  * @example
  * const hub = new WebSocketHub({ heartbeatIntervalMs: 30_000, maxConnections: 10_000 });
- * hub.attach(server);
+ * await hub.attach(server);
  * hub.publish("OrderStatusChanged", { orderId: "o-1", status: "shipped" });
  */
 export class WebSocketHub {
@@ -83,12 +77,16 @@ export class WebSocketHub {
   readonly #heartbeatIntervalMs: number;
   readonly #maxConnections: number;
   readonly #authorize: Authorize;
+  readonly #backplane: RealtimeBackplane | undefined;
   readonly #logger: Logger | undefined;
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
   readonly #wss: WebSocketServer;
   readonly #clients = new Map<WebSocket, Client>();
+  readonly #users: ConnectedUsers<Client>;
   readonly #subscriptions = new SubscriptionIndex<Client>(MAX_SUBSCRIPTIONS);
+  /** Backplane sends not yet settled; `close()` waits for them. */
+  readonly #forwarding = new Set<Promise<void>>();
   readonly #socketListeners: SocketListeners;
   #server: Server | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
@@ -109,9 +107,15 @@ export class WebSocketHub {
     this.#heartbeatIntervalMs = opts.heartbeatIntervalMs;
     this.#maxConnections = opts.maxConnections;
     this.#authorize = opts.authorize ?? (() => ({ userId: "anonymous" }));
+    this.#backplane = opts.backplane;
     this.#logger = opts.logger;
     this.#clock = opts.clock ?? systemClock;
     this.#ids = opts.ids ?? uuidGenerator;
+    this.#users = new ConnectedUsers({
+      ...(opts.backplane && { backplane: opts.backplane }),
+      ...(opts.logger && { logger: opts.logger }),
+      presenceTtlMs: PRESENCE_TTL_BEATS * opts.heartbeatIntervalMs,
+    });
     this.#wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -145,68 +149,76 @@ export class WebSocketHub {
   }
 
   /**
-   * Handles `server`'s `upgrade` events for the hub's path and starts the heartbeat. Upgrades for
-   * other paths are left to other listeners, or refused with 404 when the hub is the only one.
-   * @throws AllFrameError `"conflict"` when already attached; `"unavailable"` after `close()`.
+   * Starts the backplane when there is one, then handles `server`'s `upgrade` events for the hub's
+   * path and starts the heartbeat. Upgrades for other paths are left to other listeners, or refused
+   * with 404 when the hub is the only one.
+   * @throws AllFrameError `"conflict"` when already attached; `"unavailable"` after `close()` or when
+   *   the backplane cannot start.
    */
-  attach(server: Server): void {
+  async attach(server: Server): Promise<void> {
     if (this.#closing) throw new AllFrameError("unavailable", "the hub is closed");
     if (this.#server) throw new AllFrameError("conflict", "the hub is already attached to a server");
     this.#server = server;
+    try {
+      await this.#backplane?.start(this.#deliverRemote);
+    } catch (error) {
+      this.#server = undefined;
+      throw error;
+    }
     server.on("upgrade", this.#onUpgrade);
     this.#heartbeat = setInterval(() => this.#beat(), this.#heartbeatIntervalMs);
     this.#heartbeat.unref();
+    this.#users.startSharing();
   }
 
   /**
    * Sends `{"type":"event","event":eventType,"payload":payload}` to every open connection subscribed to
-   * `eventType` or `"*"`, once each; visits only those subscribers, not every connection.
-   * @returns how many connections it was sent to.
+   * `eventType` or `"*"` (only those of `options.userId` when given), once each, visiting only those
+   * connections. With a backplane the event also goes to the other instances, in the background; a
+   * failed send is logged (warn) and not retried: pushes are best-effort, like the connections.
+   * @returns how many connections of this instance it was sent to.
    * @throws AllFrameError `"validation"` when the payload cannot be encoded as JSON.
    */
-  publish(eventType: string, payload: unknown): number {
+  publish(eventType: string, payload: unknown, options: PublishOptions = {}): number {
     let frame: string;
     try {
       frame = JSON.stringify({ type: "event", event: eventType, payload } satisfies ServerFrame);
     } catch (cause) {
       throw new AllFrameError("validation", `payload of "${eventType}" cannot be encoded as JSON`, { cause });
     }
-    let sent = 0;
-    for (const client of this.#subscriptions.matching(eventType)) {
-      if (client.ws.readyState !== WebSocket.OPEN) continue;
-      client.ws.send(frame);
-      sent++;
-    }
-    return sent;
-  }
-
-  /** Connected users, by user id: how many connections each has and since when (ISO 8601, earliest). */
-  presence(): { userId: string; connections: number; since: string }[] {
-    const users = new Map<string, { userId: string; connections: number; since: number }>();
-    for (const client of this.#clients.values()) {
-      const user = users.get(client.userId);
-      if (!user) users.set(client.userId, { userId: client.userId, connections: 1, since: client.since });
-      else {
-        user.connections++;
-        if (client.since < user.since) user.since = client.since;
-      }
-    }
-    return [...users.values()]
-      .sort((a, b) => a.userId.localeCompare(b.userId))
-      .map((user) => ({ ...user, since: new Date(user.since).toISOString() }));
+    const event: BackplaneEvent =
+      options.userId === undefined ? { eventType, frame } : { eventType, frame, userId: options.userId };
+    if (this.#backplane) this.#forward(this.#backplane, event);
+    return this.#deliver(event);
   }
 
   /**
-   * Stops accepting upgrades and the heartbeat, closes every connection with 1001 ("going away"), and
+   * Connected users, by user id (sorted): how many connections each has and since when (ISO 8601, the
+   * earliest), summed over every live instance when there is a backplane.
+   * @throws AllFrameError `"unavailable"` when the backplane cannot be read.
+   */
+  async presence(): Promise<{ userId: string; connections: number; since: string }[]> {
+    return (await this.#users.all()).map((user) => ({
+      ...user,
+      since: new Date(user.since).toISOString(),
+    }));
+  }
+
+  /**
+   * Stops accepting upgrades and the heartbeat, closes every connection with 1001 ("going away"),
    * resolves when all have closed (a client that does not finish the closing handshake within a second
-   * is terminated).
+   * is terminated), then closes the backplane, withdrawing this instance's presence.
    */
   async close(): Promise<void> {
     this.#closing = true;
     clearInterval(this.#heartbeat);
     this.#server?.off("upgrade", this.#onUpgrade);
+    // No presence writes while connections close: the backplane's close() withdraws it all.
+    const sharingStopped = this.#users.stopSharing();
     await Promise.all([...this.#clients.values()].map((c) => this.#closeClient(c)));
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+    await Promise.all([sharingStopped, ...this.#forwarding]);
+    await this.#backplane?.close();
   }
 
   readonly #onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -223,16 +235,17 @@ export class WebSocketHub {
         socket.off("error", onEarlyError);
         if (this.#closing) return refuse(socket, 503);
         if (!user) return refuse(socket, 401);
-        this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, user.userId));
+        this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onConnection(ws, user));
       } catch (error) {
         socket.off("error", onEarlyError);
-        this.#logger?.error({ err: error }, "websocket authorize failed");
-        refuse(socket, 500);
+        const { status, reason } = refusalFor(error);
+        if (status >= 500) this.#logger?.error({ err: error }, "websocket authorize failed");
+        refuse(socket, status, reason);
       }
     })();
   };
 
-  #onConnection(ws: WebSocket, userId: string): void {
+  #onConnection(ws: WebSocket, { userId, expiresAt = Number.POSITIVE_INFINITY }: Authorized): void {
     if (this.#closing) {
       ws.close(1001, "server shutting down");
       return;
@@ -242,8 +255,11 @@ export class WebSocketHub {
       this.#logger?.warn({ userId, max: this.#maxConnections }, "websocket refused: max connections reached");
       return;
     }
-    const client: Client = { id: this.#ids(), ws, userId, since: this.#clock.now().getTime(), alive: true };
+    const since = this.#clock.now().getTime();
+    const client: Client = { id: this.#ids(), ws, userId, since, expiresAt, expiry: undefined, alive: true };
     this.#clients.set(ws, client);
+    this.#users.add(client);
+    this.#armExpiry(client);
     const listeners = this.#socketListeners;
     ws.on("pong", listeners.pong);
     ws.on("close", listeners.close);
@@ -252,11 +268,61 @@ export class WebSocketHub {
     send(ws, { type: "welcome", connectionId: client.id });
   }
 
-  /** Drops a closed or reaped connection and its subscriptions. */
+  /** Drops a closed, reaped or expired connection, its subscriptions and its expiry timer. */
   #forget(client: Client): void {
-    this.#clients.delete(client.ws);
+    if (!this.#clients.delete(client.ws)) return;
     this.#subscriptions.remove(client);
+    clearTimeout(client.expiry);
+    this.#users.remove(client);
   }
+
+  /** Sends an event's frame to the matching open connections of this instance; @returns how many. */
+  #deliver({ eventType, frame, userId }: BackplaneEvent): number {
+    const candidates =
+      userId === undefined
+        ? this.#subscriptions.matching(eventType)
+        : [...this.#users.of(userId)].filter((c) => this.#subscriptions.has(c, eventType));
+    let sent = 0;
+    for (const client of candidates) {
+      if (client.ws.readyState !== WebSocket.OPEN) continue;
+      client.ws.send(frame);
+      sent++;
+    }
+    return sent;
+  }
+
+  readonly #deliverRemote = (event: BackplaneEvent): void => {
+    this.#deliver(event);
+  };
+
+  #forward(backplane: RealtimeBackplane, event: BackplaneEvent): void {
+    const sending = backplane
+      .publish(event)
+      .catch((error: unknown) => {
+        this.#logger?.warn({ err: error, event: event.eventType }, "websocket backplane publish failed");
+      })
+      .finally(() => this.#forwarding.delete(sending));
+    this.#forwarding.add(sending);
+  }
+
+  /** Arms the timer that closes the connection when its token expires (re-armed for far expiries). */
+  #armExpiry(client: Client): void {
+    if (client.expiresAt === Number.POSITIVE_INFINITY) return;
+    const left = Math.max(0, client.expiresAt - this.#clock.now().getTime());
+    client.expiry = setTimeout(this.#onExpiry, Math.min(left, MAX_TIMER_MS), client);
+    client.expiry.unref();
+  }
+
+  readonly #onExpiry = (client: Client): void => {
+    // The clock is the truth; the timer only wakes the hub (it fires early for far expiries).
+    if (client.expiresAt > this.#clock.now().getTime()) {
+      this.#armExpiry(client);
+      return;
+    }
+    this.#forget(client);
+    client.ws.close(1008, "token expired");
+    this.#logger?.info({ connectionId: client.id, userId: client.userId }, "websocket closed: token expired");
+  };
 
   /** Applies a client frame to the connection's subscriptions; returns the answer to send. */
   #apply(client: Client, frame: ReturnType<typeof parseClientFrame>): ServerFrame {
@@ -272,6 +338,7 @@ export class WebSocketHub {
   }
 
   #beat(): void {
+    this.#users.share();
     for (const client of this.#clients.values()) {
       if (!client.alive) {
         this.#forget(client);
@@ -299,14 +366,4 @@ export class WebSocketHub {
 
 function send(ws: WebSocket, frame: ServerFrame): void {
   if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
-}
-
-/** Answers an upgrade request with a plain HTTP error and drops the socket. */
-function refuse(socket: Duplex, status: number): void {
-  if (!socket.writable) return void socket.destroy();
-  const body = STATUS_CODES[status] ?? "Error";
-  socket.once("finish", () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${status} ${body}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
 }
