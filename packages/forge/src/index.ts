@@ -24,6 +24,7 @@ export {
   SERVICE_TYPES,
   type ServiceType,
 } from "./config/index.ts";
+export { DEV_JWT_SECRET } from "./generators/workspace/dev-defaults.ts";
 export { type Generated, type GenerateProgress, generateWorkspace } from "./ignite/generate.ts";
 export { GENERATOR, type IgniteOptions, type IgniteResult, ignite } from "./ignite/ignite.ts";
 export { checkEventSchemas, validateEventSchemaFolder } from "./schemas/check-event-schemas.ts";

@@ -10,6 +10,7 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type EventBus, InProcessEventBus, type ServiceHost } from "@allframe/core";
+import { DEV_JWT_SECRET } from "@allframe/forge";
 import { type CliIo, duration, UsageError } from "../io.ts";
 
 interface ManifestEntry {
@@ -19,7 +20,26 @@ interface ManifestEntry {
   port: number;
 }
 
-type CreateService = (deps: { bus?: EventBus; port: number }) => Promise<ServiceHost>;
+type CreateService = (deps: {
+  bus?: EventBus;
+  port: number;
+  env: Record<string, string | undefined>;
+}) => Promise<ServiceHost>;
+
+/** The environment services get under `allframe dev`: the user's, plus `DEV_JWT_SECRET` when no JWT key is set. */
+export function devEnv(env: Readonly<Record<string, string | undefined>>): {
+  env: Record<string, string | undefined>;
+  notes: string[];
+} {
+  const unset = (name: string) => (env[name]?.trim() ?? "") === "";
+  if (!unset("JWT_SECRET") || !unset("JWT_JWKS_URL")) return { env: { ...env }, notes: [] };
+  return {
+    env: { ...env, JWT_SECRET: DEV_JWT_SECRET },
+    notes: [
+      `JWT_SECRET and JWT_JWKS_URL unset: services verify JWTs signed (HS256) with "${DEV_JWT_SECRET}"`,
+    ],
+  };
+}
 
 async function readManifest(dir: string): Promise<ManifestEntry[]> {
   const path = join(dir, "package.json");
@@ -45,6 +65,8 @@ export interface DevSystem {
   readonly running: ReadonlyArray<{ entry: ManifestEntry; host: ServiceHost; url: string }>;
   /** "in-process bus", or the broker's scheme when EVENT_BUS_URL is set. */
   readonly busLabel: string;
+  /** Development stand-ins the services were given (e.g. the JWT secret), one line each. */
+  readonly notes: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -62,6 +84,7 @@ export async function startDevSystem(
   // otherwise they all share one in-process bus, the embedded default.
   const brokerUrl = io.env.EVENT_BUS_URL?.trim() ?? "";
   const bus = brokerUrl === "" ? new InProcessEventBus() : undefined;
+  const { env, notes } = devEnv(io.env);
   const running: Array<{ entry: ManifestEntry; host: ServiceHost; url: string }> = [];
   const stop = async (): Promise<void> => {
     for (const { host } of [...running].reverse()) await host.stop("dev stopped");
@@ -73,7 +96,7 @@ export async function startDevSystem(
         createService: CreateService;
       };
       const host = await mod.createService(
-        bus === undefined ? { port: entry.port } : { bus, port: entry.port },
+        bus === undefined ? { port: entry.port, env } : { bus, port: entry.port, env },
       );
       const { url } = await host.start();
       running.push({ entry, host, url });
@@ -86,7 +109,7 @@ export async function startDevSystem(
   }
   const busLabel =
     bus === undefined ? `${brokerUrl.split(":")[0]} broker from EVENT_BUS_URL` : "in-process bus";
-  return { running, busLabel, stop };
+  return { running, busLabel, notes, stop };
 }
 
 export async function devCommand(options: { dir?: string; only?: string[] }, io: CliIo): Promise<number> {
@@ -105,6 +128,7 @@ export async function devCommand(options: { dir?: string; only?: string[] }, io:
   const width = Math.max(...system.running.map((r) => r.entry.name.length));
   for (const { entry, url } of system.running)
     io.out(`  ${entry.name.padEnd(width)}  ${entry.type.padEnd(21)}  ${url}`);
+  for (const note of system.notes) io.out(note);
   io.out("Ctrl-C stops every service.");
   await new Promise<void>((resolveSignal) => {
     process.once("SIGINT", () => resolveSignal());

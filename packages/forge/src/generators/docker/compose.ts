@@ -7,6 +7,7 @@
 import { stringify } from "yaml";
 import type { ScaffoldedService } from "../../archetypes/scaffold.ts";
 import type { ResolvedArchitecture } from "../../config/resolve.ts";
+import { DEV_JWT_SECRET } from "../workspace/dev-defaults.ts";
 
 interface ComposeService {
   image?: string;
@@ -102,6 +103,8 @@ export function composeFile(
       environment.REDIS_URL = "redis://redis:6379";
       dependsOn.redis = { condition: "service_started" };
     }
+    // A local stack, like `allframe dev`: the shell's JWT_SECRET, else the documented development one.
+    if (reads("JWT_SECRET")) environment.JWT_SECRET = `\${JWT_SECRET:-${DEV_JWT_SECRET}}`;
     apps[service.name] = {
       build: { context: "../..", dockerfile: `${dir}/Dockerfile` },
       environment,
