@@ -12,7 +12,11 @@ export { z } from "zod";
 // cache
 export {
   type CacheLoader,
+  type CachePolicyOptions,
   type CacheStore,
+  type CacheStrategy,
+  createReadThroughCache,
+  DEFAULT_STALE_LIMIT_FACTOR,
   type HttpCacheSourceOptions,
   httpCacheSource,
   LoadingCache,
@@ -22,8 +26,12 @@ export {
   type MemoryCacheStoreOptions,
   type OpenCacheStoreOptions,
   openCacheStore,
+  type ReadThroughCache,
   RedisCacheStore,
   type RedisCacheStoreOptions,
+  StaleWhileRevalidateCache,
+  type StaleWhileRevalidateOptions,
+  type StaleWhileRevalidateStats,
   TtlCache,
   type TtlCacheOptions,
   type TtlCacheStats,
@@ -474,6 +482,7 @@ export {
   type OpenApiInfo,
 } from "./router/openapi/openapi-document.ts";
 export { openApiHandler } from "./router/openapi/openapi-route.ts";
+export { requestScoped } from "./router/request-scope.ts";
 export {
   createRestRouter,
   DEFAULT_BODY_LIMIT_BYTES,

@@ -1,7 +1,13 @@
 /**
  * @module cache: a TTL cache in process, the `CacheStore` port (memory, Redis) and a read-through
- * `LoadingCache` over it.
+ * `LoadingCache` over it, and response caching policies (TTL, stale-while-revalidate).
  */
+export {
+  type CachePolicyOptions,
+  type CacheStrategy,
+  createReadThroughCache,
+  type ReadThroughCache,
+} from "./cache-policy.ts";
 export type { CacheStore } from "./cache-store.ts";
 export { type HttpCacheSourceOptions, httpCacheSource } from "./http-cache-source.ts";
 export {
@@ -13,4 +19,10 @@ export {
 export { MemoryCacheStore, type MemoryCacheStoreOptions } from "./memory-cache-store.ts";
 export { type OpenCacheStoreOptions, openCacheStore } from "./open-cache-store.ts";
 export { RedisCacheStore, type RedisCacheStoreOptions } from "./redis-cache-store.ts";
+export {
+  DEFAULT_STALE_LIMIT_FACTOR,
+  StaleWhileRevalidateCache,
+  type StaleWhileRevalidateOptions,
+  type StaleWhileRevalidateStats,
+} from "./stale-while-revalidate.ts";
 export { TtlCache, type TtlCacheOptions, type TtlCacheStats } from "./ttl-cache.ts";

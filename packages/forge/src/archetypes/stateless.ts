@@ -13,7 +13,8 @@ import type { Archetype, RouteSpec, ServiceFiles } from "./archetype.ts";
 import { databaseEnv, eventsModule, grpcPackage } from "./shared.ts";
 import { applicationService, changeEvent, publishesChanges, usesOutbox } from "./stateless-use-cases.ts";
 
-function entitiesOf(service: ResolvedService): string[] {
+/** The entities a stateless service serves: its `domain.entities`, else one named after the service. */
+export function entitiesOf(service: ResolvedService): string[] {
   const declared = service.domain?.entities ?? [];
   return declared.length > 0 ? declared : [pascalCase(service.name.replace(/-service$/, ""))];
 }

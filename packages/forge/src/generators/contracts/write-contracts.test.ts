@@ -86,7 +86,10 @@ describe("writeContracts on the reference architecture", () => {
     // The BFF's own client, built as its service.ts builds it, pointed at the mock server.
     assert.match(test, /new ServiceClient\("user-service", url, 2000\)/);
     const bff = tree.read("services/web-bff/src/service.ts") ?? "";
-    assert.match(bff, /new ServiceClient\("user-service", config\.USER_SERVICE_URL, 2000, fetch\)/);
+    assert.match(
+      bff,
+      /new UserServiceClient\("user-service", config\.USER_SERVICE_URL, clientTimeoutMs, fetch\)/,
+    );
     assert.match(test, /\.withRequest\("GET", "\/health"\)/);
     assert.match(test, /await clientAt\(mock\.url\)\.health\(\), \{ status: "ok", version: "1\.0\.0" \}/);
     assert.match(test, /fromProviderState\(`\/users\/\$\{ID_EXPRESSION\}`, `\/users\/\$\{EXAMPLE_ID\}`\)/);
