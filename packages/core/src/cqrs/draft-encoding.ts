@@ -10,7 +10,7 @@ import {
   type RecordedEvent,
   type RecordedEventDraft,
 } from "./event.ts";
-import { frozenJsonCopy } from "./frozen-json-copy.ts";
+import { EMPTY_JSON_OBJECT, frozenJsonCopy } from "./frozen-json-copy.ts";
 
 /** A draft checked and encoded for storage: the shape the SQL backends write. */
 export interface EncodedDraft {
@@ -125,7 +125,7 @@ export function recordedEvent(
     type: draft.type,
     schemaVersion: draft.schemaVersion ?? DEFAULT_SCHEMA_VERSION,
     data,
-    metadata: frozenJsonCopy(draft.metadata ?? {}) as EventMetadata,
+    metadata: frozenJsonCopy(draft.metadata ?? EMPTY_JSON_OBJECT) as EventMetadata,
     recordedAt,
   });
 }

@@ -5,6 +5,7 @@
  */
 import { AllFrameError } from "../errors/allframe-error.ts";
 import { type Clock, type IdGenerator, systemClock } from "../runtime/clock.ts";
+import { uuidV7, uuidV7Generator } from "../runtime/uuid-v7.ts";
 import {
   type EventMetadata,
   METADATA_KEYS,
@@ -12,6 +13,7 @@ import {
   type NewEvent,
   type RecordedEventDraft,
 } from "./event.ts";
+import { EMPTY_JSON_OBJECT } from "./frozen-json-copy.ts";
 
 /** Metadata an append stamps on each of its events (`METADATA_KEYS`); an event's own metadata wins. */
 export type AppendMetadata = { readonly [K in MetadataKey]?: string };
@@ -20,15 +22,16 @@ const STAMPED: readonly MetadataKey[] = Object.values(METADATA_KEYS);
 
 /** What drafting needs from the store. */
 export interface DraftContext {
-  /** The ISO 8601 UTC timestamp of now (see {@link IsoNow}). */
+  /** The ISO 8601 UTC timestamp of now (see {@link IsoNow}); read once per append, before any id. */
   readonly recordedAt: () => string;
+  /** Makes the id of each event that has none (see {@link storeIds}). */
   readonly ids: IdGenerator;
   /** The schema version new events of `type` are written with. */
   readonly schemaVersionOf: (type: string) => number;
 }
 
-/** The metadata of an event appended with none and no stamped keys; frozen, so shared. */
-const NO_METADATA: EventMetadata = Object.freeze({});
+/** The metadata of an event appended with none and no stamped keys: frozen, so shared, and free to copy. */
+const NO_METADATA: EventMetadata = EMPTY_JSON_OBJECT;
 
 /**
  * Validates `events` and makes their drafts. A draft may share the caller's metadata object: the
@@ -113,9 +116,17 @@ export class IsoNow {
   readonly #ms: () => number;
   #last = Number.NaN;
   #iso = "";
+  /** True on the system clock, whose readings event ids may share (see {@link storeIds}). */
+  readonly wallClock: boolean;
 
   constructor(clock: Clock) {
-    this.#ms = clock === systemClock ? Date.now : () => clock.now().getTime();
+    this.wallClock = clock === systemClock;
+    this.#ms = this.wallClock ? Date.now : () => clock.now().getTime();
+  }
+
+  /** The millisecond (since the Unix epoch) `now()` last read; NaN before the first read. */
+  get lastMs(): number {
+    return this.#last;
   }
 
   /** @throws RangeError when the clock gives an invalid date. */
@@ -127,6 +138,19 @@ export class IsoNow {
     }
     return this.#iso;
   }
+}
+
+/**
+ * The ids a store makes when its caller gives no generator: UUIDv7 (`uuidV7`). On the system clock
+ * they take the millisecond `now` read for the append's timestamp (drafting reads it first), sparing
+ * a second clock read per event; on any other clock they follow the wall clock, as `uuidV7Generator`.
+ */
+export function storeIds(now: IsoNow): IdGenerator {
+  if (!now.wallClock) return uuidV7Generator;
+  return () => {
+    const ms = now.lastMs;
+    return Number.isNaN(ms) ? uuidV7() : uuidV7(ms);
+  };
 }
 
 function invalid(index: number, path: ReadonlyArray<string>, message: string): AllFrameError {

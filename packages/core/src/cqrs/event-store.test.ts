@@ -304,6 +304,20 @@ describe("EventStore", () => {
     await store.close();
     await sub.done;
     await assert.rejects(store.append("a", [{ type: "A", data: 0 }]), (e) => hasErrorCode(e, "unavailable"));
+    await assert.rejects(store.readStream("a"), (e) => hasErrorCode(e, "unavailable"));
+    await assert.rejects(store.readAll(), (e) => hasErrorCode(e, "unavailable"));
+  });
+
+  test("a backend read that throws at once still rejects the read", async () => {
+    class ThrowingBackend extends InMemoryEventStoreBackend {
+      override readStream(): Promise<RecordedEvent[]> {
+        throw new Error("no stream today");
+      }
+    }
+    const store = new EventStore({ backend: new ThrowingBackend() });
+    const read = store.readStream("a");
+    assert.ok(read instanceof Promise);
+    await assert.rejects(read, /no stream today/);
   });
 
   test("stored events are frozen", async () => {

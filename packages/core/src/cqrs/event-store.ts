@@ -7,7 +7,6 @@
  */
 import { AllFrameError } from "../errors/allframe-error.ts";
 import { type Clock, systemClock } from "../runtime/clock.ts";
-import { uuidV7Generator } from "../runtime/uuid-v7.ts";
 import { AppendGate } from "./append-gate.ts";
 import {
   type CatchUpOptions,
@@ -17,7 +16,7 @@ import {
   type Sleep,
 } from "./catch-up-subscription.ts";
 import type { EventShape, ExpectedVersion, RecordedEvent, RecordedEventDraft } from "./event.ts";
-import { type DraftContext, draftEvents, hasOwnIds, IsoNow } from "./event-drafts.ts";
+import { type DraftContext, draftEvents, hasOwnIds, IsoNow, storeIds } from "./event-drafts.ts";
 import type {
   AppendOptions,
   BackendTransaction,
@@ -95,7 +94,7 @@ export class EventStore<E extends EventShape = EventShape> {
     const now = new IsoNow(this.#clock);
     this.#drafting = {
       recordedAt: () => now.now(),
-      ids: opts.ids ?? uuidV7Generator,
+      ids: opts.ids ?? storeIds(now),
       schemaVersionOf: (type) => this.#upcasters.currentVersion(type),
     };
   }
@@ -191,18 +190,15 @@ export class EventStore<E extends EventShape = EventShape> {
   }
 
   /** The stream's events from `fromVersion` (default 0) on, upcast, in order; `[]` for no stream. */
-  async readStream(
-    streamId: string,
-    opts: { readonly fromVersion?: number } = {},
-  ): Promise<RecordedEventOf<E>[]> {
-    return this.#upAll(await this.#backend.readStream(streamId, opts.fromVersion));
+  readStream(streamId: string, opts: { readonly fromVersion?: number } = {}): Promise<RecordedEventOf<E>[]> {
+    return this.#upRead(() => this.#backend.readStream(streamId, opts.fromVersion));
   }
 
   /** All streams' events from `fromPosition` (1-based, inclusive, default 1) on, upcast, at most `limit`. */
-  async readAll(
+  readAll(
     opts: { readonly fromPosition?: number; readonly limit?: number } = {},
   ): Promise<RecordedEventOf<E>[]> {
-    return this.#upAll(await this.#backend.readAll(opts.fromPosition, opts.limit));
+    return this.#upRead(() => this.#backend.readAll(opts.fromPosition, opts.limit));
   }
 
   /** The version of the stream's last event; -1 for a stream with no events. */
@@ -316,13 +312,28 @@ export class EventStore<E extends EventShape = EventShape> {
     return (this.#upcasters.size === 0 ? event : this.#upcasters.upcast(event)) as RecordedEventOf<E>;
   }
 
+  /**
+   * Runs a backend read and upcasts its answer; without upcasters, answers the backend's own promise,
+   * so a read costs no await of its own. A synchronous throw becomes a rejection, as from an `async`
+   * method.
+   */
+  #upRead(read: () => Promise<RecordedEvent[]>): Promise<RecordedEventOf<E>[]> {
+    try {
+      const events = read();
+      if (this.#upcasters.size === 0) return events as Promise<RecordedEventOf<E>[]>;
+      return events.then((e) => this.#upAll(e));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   /** Upcasts a backend's answer; without upcasters, the array itself (backends hand out new arrays). */
   #upAll(events: RecordedEvent[]): RecordedEventOf<E>[] {
     return (this.#upcasters.size === 0 ? events : events.map((e) => this.#up(e))) as RecordedEventOf<E>[];
   }
 
   #afterCommit(recorded: readonly RecordedEvent[]): void {
-    for (const subscription of this.#subscriptions) subscription.notify();
+    if (this.#subscriptions.size > 0) for (const subscription of this.#subscriptions) subscription.notify();
     if (this.#live.size > 0) this.#live.deliver(recorded.map((e) => this.#up(e) as RecordedEvent));
   }
 }

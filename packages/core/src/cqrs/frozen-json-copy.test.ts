@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { frozenJsonCopy } from "./frozen-json-copy.ts";
+import { EMPTY_JSON_OBJECT, frozenJsonCopy } from "./frozen-json-copy.ts";
 
 class Line {
   sku = "sku-1";
@@ -72,6 +72,12 @@ describe("frozenJsonCopy", () => {
     data.items.push({ sku: "b" });
     assert.equal(copy.items.length, 1);
     assert.ok(!Object.isFrozen(data));
+  });
+
+  it("copies empty objects to one shared frozen {}, which copies to itself", () => {
+    assert.equal(frozenJsonCopy({}), EMPTY_JSON_OBJECT);
+    assert.equal(frozenJsonCopy(EMPTY_JSON_OBJECT), EMPTY_JSON_OBJECT);
+    assert.ok(Object.isFrozen(EMPTY_JSON_OBJECT));
   });
 
   it("throws as JSON does on a cycle or a BigInt", () => {

@@ -7,14 +7,18 @@
  */
 /** Deeper than this, the copy hands the subtree to JSON itself, which also reports cycles. */
 const MAX_DEPTH = 64;
-const EMPTY_OBJECT: Readonly<Record<string, never>> = Object.freeze({});
+/**
+ * The frozen `{}` every empty object is copied to, and which copies to itself at no cost: pass it
+ * where a value is empty by default (event metadata), so the copy of the common case is free.
+ */
+export const EMPTY_JSON_OBJECT: Readonly<Record<string, never>> = Object.freeze({});
 
 /**
  * Copies `value` with JSON's semantics and freezes every object and array of the copy. Top-level
  * `undefined` (which `JSON.stringify` drops) becomes `null`, as `encodeJson` stores it. Objects with
  * other prototypes than `Object.prototype`, `null` or arrays (class instances, boxed primitives,
  * `Map`) after `toJSON` go through `JSON` itself, so the answer is the same in every case. Empty
- * objects come back as one shared frozen `{}`.
+ * objects come back as one shared frozen `{}` ({@link EMPTY_JSON_OBJECT}).
  * @throws TypeError, as `JSON.stringify` does, when JSON cannot encode the value (a BigInt, a cycle);
  *   whatever a getter or `toJSON` throws.
  * @example
@@ -56,6 +60,7 @@ function copyPlain(value: unknown, depth: number): unknown {
 }
 
 function copyObject(value: object, depth: number): unknown {
+  if (value === EMPTY_JSON_OBJECT) return value;
   if (depth >= MAX_DEPTH) return freeze(JSON.parse(JSON.stringify(value)) as unknown);
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);
@@ -82,7 +87,7 @@ function copyObject(value: object, depth: number): unknown {
     if (c === undefined) delete out[k];
     else out[k] = c;
   }
-  if (empty) return EMPTY_OBJECT;
+  if (empty) return EMPTY_JSON_OBJECT;
   // JSON leaves out symbol keys; a spread copies enumerable ones.
   for (const symbol of Object.getOwnPropertySymbols(out)) delete out[symbol];
   return Object.freeze(out);

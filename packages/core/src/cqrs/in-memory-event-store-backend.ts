@@ -124,9 +124,12 @@ export class InMemoryEventStoreBackend implements EventStoreBackend {
     checkDrafts(drafts);
     const version = versionOf(stream);
     const position = this.#log.length + 1;
+    // Events of one stream share its first event's id string: callers often build the id afresh per
+    // call (`order-${n}`), and a copy per event would stay in memory as long as the event.
+    const id = stream === undefined ? streamId : (stream[0] as RecordedEvent).streamId;
     const recorded = new Array<RecordedEvent>(drafts.length);
     for (let i = 0; i < drafts.length; i++) {
-      recorded[i] = recordedEvent(streamId, version + 1 + i, position + i, drafts[i] as RecordedEventDraft);
+      recorded[i] = recordedEvent(id, version + 1 + i, position + i, drafts[i] as RecordedEventDraft);
     }
     return recorded;
   }
@@ -174,18 +177,17 @@ export class InMemoryEventStoreBackend implements EventStoreBackend {
     for (const event of recorded) this.#log.push(event);
   }
 
-  async readStream(streamId: string, fromVersion = 0): Promise<RecordedEvent[]> {
-    this.#assertOpen();
-    return (this.#streams.get(streamId) ?? []).slice(Math.max(0, fromVersion));
+  readStream(streamId: string, fromVersion = 0): Promise<RecordedEvent[]> {
+    // Not `async`: the answer is ready at once, so one resolved promise is all a read costs.
+    if (this.#closed) return Promise.reject(closedBackendError("memory"));
+    return Promise.resolve((this.#streams.get(streamId) ?? []).slice(Math.max(0, fromVersion)));
   }
 
-  async readAll(fromPosition = 1, limit = Number.POSITIVE_INFINITY): Promise<RecordedEvent[]> {
-    this.#assertOpen();
+  readAll(fromPosition = 1, limit = Number.POSITIVE_INFINITY): Promise<RecordedEvent[]> {
+    if (this.#closed) return Promise.reject(closedBackendError("memory"));
     const start = Math.max(0, fromPosition - 1);
-    return this.#log.slice(
-      start,
-      limit === Number.POSITIVE_INFINITY ? undefined : start + Math.max(0, limit),
-    );
+    const end = limit === Number.POSITIVE_INFINITY ? undefined : start + Math.max(0, limit);
+    return Promise.resolve(this.#log.slice(start, end));
   }
 
   async streamVersion(streamId: string): Promise<number> {
