@@ -1,6 +1,7 @@
 /**
- * @module persistence: the document store port, its memory and SQLite implementations, and the
- * URL-driven opener. The contract suite (`document-store.contract.ts`) imports `node:test` and is
+ * @module persistence: the document store port, its memory and SQLite implementations, the
+ * URL-driven opener, and the schema migrations of SQL stores. The contract suites
+ * (`document-store.contract.ts`, `migrations/migrator.contract.ts`) import `node:test` and are
  * imported by path, not from here.
  */
 export {
@@ -14,6 +15,23 @@ export {
   serialiseDocument,
 } from "./document-store.ts";
 export { MemoryDocumentStore } from "./memory-document-store.ts";
+export {
+  defineMigration,
+  loadMigrations,
+  MIGRATIONS_TABLE,
+  type MigrateOnStartOptions,
+  type Migration,
+  type MigrationDatabase,
+  type MigrationDialect,
+  type MigrationRecord,
+  type MigrationStatus,
+  type Migrator,
+  type MigratorOptions,
+  migrateOnStart,
+  migrationChecksum,
+  openMigrator,
+  runMigrateCommand,
+} from "./migrations/index.ts";
 export {
   type OpenDocumentStoreOptions,
   openDocumentStore,

@@ -19,6 +19,11 @@ export interface OpenDocumentStoreOptions {
   url?: string;
   /** Variable named in error messages; default `"DATABASE_URL"`. */
   envVar?: string;
+  /**
+   * Create the SQL table when missing (default true). `false` when the service's migrations own the
+   * schema (`openMigrator`): a missing table is then a `configuration` error saying to run them.
+   */
+  create?: boolean;
 }
 
 /**
@@ -37,12 +42,13 @@ export function openDocumentStore<T extends Document>(opts: OpenDocumentStoreOpt
   assertCollectionName(opts.collection);
   const location = parseStoreUrl(opts.url, opts.envVar ?? "DATABASE_URL");
   const { collection } = opts;
+  const create = opts.create ?? true;
   switch (location.engine) {
     case "memory":
       return new MemoryDocumentStore<T>({ collection });
     case "postgres":
-      return new PostgresDocumentStore<T>({ url: location.url, collection });
+      return new PostgresDocumentStore<T>({ url: location.url, collection, create });
     case "sqlite":
-      return new SqliteDocumentStore<T>({ path: location.path, collection });
+      return new SqliteDocumentStore<T>({ path: location.path, collection, create });
   }
 }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { AllFrameError } from "../errors/allframe-error.ts";
 import { type DocumentSql, documentSql } from "./document-sql.ts";
 import {
   assertCollectionName,
@@ -17,12 +18,20 @@ import {
 } from "./document-store.ts";
 import { leasePool, type PoolLease } from "./postgres-pool.ts";
 
+/** PostgreSQL's SQLSTATE for "relation does not exist". */
+const UNDEFINED_TABLE = "42P01";
+
 /** Options for {@link PostgresDocumentStore}. */
 export interface PostgresDocumentStoreOptions {
   /** `postgres://user:password@host:port/database`. Never echoed in errors (it may hold a password). */
   url: string;
   /** Table name; must match `COLLECTION_NAME_PATTERN`. */
   collection: string;
+  /**
+   * Create the table on first use when missing (default true). `false` when migrations own the schema
+   * (generated services): a missing table then fails each call with a message saying to run them.
+   */
+  create?: boolean;
 }
 
 /**
@@ -31,13 +40,14 @@ export interface PostgresDocumentStoreOptions {
  * race); `seq` keeps insertion order across upserts.
  *
  * @throws AllFrameError `unavailable` when the server cannot be reached or a statement fails, and for
- *   calls after `close()`.
+ *   calls after `close()`; `configuration` (with `create: false`) when the table does not exist.
  */
 export class PostgresDocumentStore<T extends Document> implements DocumentStore<T> {
   readonly kind = "postgres";
   readonly collection: string;
   readonly #lease: PoolLease;
   readonly #sql: DocumentSql;
+  readonly #create: boolean;
   #ready: Promise<void> | undefined;
   #closed = false;
 
@@ -46,6 +56,7 @@ export class PostgresDocumentStore<T extends Document> implements DocumentStore<
     this.collection = opts.collection;
     this.#sql = documentSql("postgres", opts.collection);
     this.#lease = leasePool(opts.url);
+    this.#create = opts.create !== false;
   }
 
   async #createTable(): Promise<void> {
@@ -66,13 +77,22 @@ export class PostgresDocumentStore<T extends Document> implements DocumentStore<
   async #query(operation: string, sql: string, params: unknown[]): Promise<Array<Record<string, unknown>>> {
     if (this.#closed) throw closedStoreError(this.kind, this.collection);
     try {
-      this.#ready ??= this.#createTable().catch((error: unknown) => {
-        this.#ready = undefined;
-        throw error;
-      });
-      await this.#ready;
+      if (this.#create) {
+        this.#ready ??= this.#createTable().catch((error: unknown) => {
+          this.#ready = undefined;
+          throw error;
+        });
+        await this.#ready;
+      }
       return (await this.#lease.pool.query(sql, params)).rows;
     } catch (cause) {
+      if (!this.#create && (cause as { code?: string }).code === UNDEFINED_TABLE) {
+        throw new AllFrameError(
+          "configuration",
+          `table "${this.collection}" does not exist; run the service's migrations first (npm run migrate -- up, or MIGRATE_ON_START=true)`,
+          { cause },
+        );
+      }
       throw storeFailure(this.kind, this.collection, operation, cause);
     }
   }

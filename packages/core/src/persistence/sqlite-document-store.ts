@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { AllFrameError } from "../errors/allframe-error.ts";
+import { AllFrameError, isAllFrameError } from "../errors/allframe-error.ts";
 import { type DocumentSql, documentSql } from "./document-sql.ts";
 import {
   assertCollectionName,
@@ -27,6 +27,12 @@ export interface SqliteDocumentStoreOptions {
   collection: string;
   /** How long a write waits for another process's lock, in milliseconds; default 5000. */
   busyTimeoutMs?: number;
+  /**
+   * Create the table when missing (default true). `false` when migrations own the schema (generated
+   * services): a missing table is then a `configuration` error saying to run them. A private
+   * `":memory:"` database cannot have been migrated, so it always creates.
+   */
+  create?: boolean;
 }
 
 interface Statements {
@@ -38,10 +44,18 @@ interface Statements {
   listParams: DocumentSql["listParams"];
 }
 
-function prepare(db: DatabaseSync, collection: string): Statements {
+function prepare(db: DatabaseSync, collection: string, create: boolean): Statements {
   const sql = documentSql("sqlite", collection);
   db.exec("PRAGMA journal_mode = WAL");
-  for (const ddl of sql.create) db.exec(ddl);
+  if (create) for (const ddl of sql.create) db.exec(ddl);
+  else if (
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(collection) === undefined
+  ) {
+    throw new AllFrameError(
+      "configuration",
+      `table "${collection}" does not exist; run the service's migrations first (npm run migrate -- up, or MIGRATE_ON_START=true)`,
+    );
+  }
   return {
     get: db.prepare(sql.get),
     list: db.prepare(sql.list),
@@ -57,8 +71,8 @@ function prepare(db: DatabaseSync, collection: string): Statements {
  * id TEXT UNIQUE, doc TEXT)` holding each document as JSON; `seq` keeps insertion order across
  * upserts. WAL journal, default (FULL) synchronous: a resolved `put` survives a crash.
  *
- * @throws AllFrameError `configuration` (constructor) for a bad collection name or a file that
- *   cannot be opened; `unavailable` for SQLite I/O failures and calls after `close()`.
+ * @throws AllFrameError `configuration` (constructor) for a bad collection name, a file that
+ *   cannot be opened, or (with `create: false`) a table that does not exist; `unavailable` for SQLite I/O failures and calls after `close()`.
  * @example
  * const orders = new SqliteDocumentStore<Order>({ path: "./data/orders.db", collection: "orders" });
  */
@@ -78,9 +92,10 @@ export class SqliteDocumentStore<T extends Document> implements DocumentStore<T>
     try {
       if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true });
       db = new DatabaseSync(opts.path, { timeout: opts.busyTimeoutMs ?? 5000 });
-      this.#sql = prepare(db, opts.collection);
+      this.#sql = prepare(db, opts.collection, opts.create !== false || opts.path === ":memory:");
     } catch (cause) {
       db?.close();
+      if (isAllFrameError(cause)) throw cause;
       throw new AllFrameError(
         "configuration",
         `cannot open SQLite database "${opts.path}": ${(cause as Error).message}`,

@@ -1,9 +1,9 @@
 /**
  * `stateless`: request/response CRUD over the service's `domain.entities`, stored through the document
- * store port (SQLite file by default, `DATABASE_URL` to switch), publishing `<Entity>Created/Updated/
- * Deleted` when the service declares those events: after the write, or with `[services.messaging]
- * pattern = "outbox"` through the Transactional Outbox and its relay (seed 000, "Archetype: Stateless
- * Microservice"; issue 4).
+ * store port (SQLite file by default, `DATABASE_URL` to switch) on tables its schema migrations make
+ * (`stateless-migrations.ts`), publishing `<Entity>Created/Updated/Deleted` when the service declares
+ * those events: after the write, or with `[services.messaging] pattern = "outbox"` through the
+ * Transactional Outbox and its relay (seed 000, "Archetype: Stateless Microservice"; issues 4 and 7).
  * @module
  */
 import type { ResolvedArchitecture, ResolvedService } from "../config/resolve.ts";
@@ -11,6 +11,7 @@ import { code } from "../generators/typescript/code.ts";
 import { camelCase, kebabCase, pascalCase, pluralKebab, str } from "../generators/typescript/names.ts";
 import type { Archetype, RouteSpec, ServiceFiles } from "./archetype.ts";
 import { databaseEnv, eventsModule, grpcPackage } from "./shared.ts";
+import { collectionOf, statelessMigrations } from "./stateless-migrations.ts";
 import { applicationService, changeEvent, publishesChanges, usesOutbox } from "./stateless-use-cases.ts";
 
 /** The entities a stateless service serves: its `domain.entities`, else one named after the service. */
@@ -197,11 +198,6 @@ function entityTests(service: ResolvedService, entity: string): string {
   `;
 }
 
-/** The table name of an entity's collection, e.g. `order_item`. */
-function collectionOf(entity: string): string {
-  return kebabCase(entity).replaceAll("-", "_");
-}
-
 /**
  * Opens each entity's store (`<entity>Store`) in `createService`. With the outbox they all live on the
  * outbox's database, and a relay started with the service publishes the committed events; it drains
@@ -218,7 +214,7 @@ function storeWiring(
         .map((entity) => {
           const v = camelCase(entity);
           return code`
-            const ${v}Store = openDocumentStore<${entity}>({ collection: ${str(collectionOf(entity))}, url: config.DATABASE_URL });
+            const ${v}Store = openDocumentStore<${entity}>({ collection: ${str(collectionOf(entity))}, url: config.DATABASE_URL, create: false });
             host.onShutdown(${str(`${kebabCase(entity)}-store`)}, () => ${v}Store.close());
           `;
         })
@@ -282,6 +278,7 @@ export const statelessArchetype: Archetype = {
       ] satisfies RouteSpec[];
     });
     const wiring = storeWiring(service, entities);
+    const migrations = statelessMigrations(files, service, entities);
     return {
       imports: entities
         .flatMap((entity) => [
@@ -289,8 +286,9 @@ export const statelessArchetype: Archetype = {
           `import type { ${entity} } from "./domain/entities/${kebabCase(entity)}.ts";`,
           `import { ${camelCase(entity)}Handlers } from "./presentation/handlers/${kebabCase(entity)}-handlers.ts";`,
         ])
-        .concat(wiring.imports),
+        .concat(migrations.imports, wiring.imports),
       body: code`
+        ${migrations.statements}
         ${wiring.statements}
         const handlers = [
           ${entities
@@ -302,12 +300,16 @@ export const statelessArchetype: Archetype = {
         ];
       `,
       handlers: "handlers",
-      env: [databaseEnv(service)],
+      env: [databaseEnv(service), migrations.env],
       routes,
       tests: [
         ...entities.flatMap((entity) => [entityTests(service, entity), outboxTest(service, entity)]),
         grpcTest(architecture, service, entities[0] ?? "Item"),
+        migrations.tests,
       ].join("\n"),
+      testImports: migrations.testImports,
+      scripts: migrations.scripts,
+      readme: migrations.readme,
       testEnv: { DATABASE_URL: "memory:" },
       idempotentExample: { path: `/${pluralKebab(entities[0] ?? "item")}`, body: { name: "first" } },
       engines: { database: true, redis: service.idempotency?.storage === "redis" },

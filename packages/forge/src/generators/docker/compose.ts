@@ -103,6 +103,8 @@ export function composeFile(
       environment.REDIS_URL = "redis://redis:6379";
       dependsOn.redis = { condition: "service_started" };
     }
+    // The images run with NODE_ENV=production, where migrations are a deploy step; a local stack applies them at start.
+    if (reads("MIGRATE_ON_START")) environment.MIGRATE_ON_START = "true";
     // A local stack, like `allframe dev`: the shell's JWT_SECRET, else the documented development one.
     if (reads("JWT_SECRET")) environment.JWT_SECRET = `\${JWT_SECRET:-${DEV_JWT_SECRET}}`;
     apps[service.name] = {
