@@ -138,6 +138,8 @@ describe("ignite the reference architecture, verify it, run it", () => {
       assert.match(output, new RegExp(`${step}\\s+ok \\(`), step);
     assert.match(output, /generating \[11\/11\] product-cache \(cache\)/);
     assert.match(output, /test\s+ok \([^)]*, (\d+) tests passed\)/);
+    const covered = Number(/, ([\d.]+)% of lines covered/.exec(output)?.[1]);
+    assert.ok(covered >= 80, `the generated tests cover ${covered}% of lines; issue 7 asks for at least 80%`);
     assert.ok(Number(/(\d+) tests passed/.exec(output)?.[1]) >= 33, "at least three tests per service");
     assert.match(output, /11 services generated and verified/);
     assert.match(output, /warning\[deploy-time-input\] cloud\.aws\.account_id/);

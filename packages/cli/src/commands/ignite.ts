@@ -72,9 +72,10 @@ export async function igniteCommand(options: IgniteCommandOptions, io: CliIo): P
         io.out(`  ${p.step.padEnd(9)} running...`);
         return;
       }
-      const { name, ok, durationMs, testsPassed } = p.result;
+      const { name, ok, durationMs, testsPassed, lineCoverage } = p.result;
       const tests = testsPassed === undefined ? "" : `, ${testsPassed} tests passed`;
-      io.out(`  ${name.padEnd(9)} ${ok ? "ok" : "FAILED"} (${duration(durationMs)}${tests})`);
+      const coverage = lineCoverage === undefined ? "" : `, ${lineCoverage}% of lines covered`;
+      io.out(`  ${name.padEnd(9)} ${ok ? "ok" : "FAILED"} (${duration(durationMs)}${coverage}${tests})`);
     });
     if (!verified.ok) {
       const failed = verified.steps.at(-1);

@@ -264,7 +264,59 @@ export const antiCorruptionLayerArchetype: Archetype = {
           const { status } = await svc.request("/translate", { method: "POST", body: { records: [{ type: "unknown" }] } });
           assert.equal(status, 400);
         });
+        ${
+          polling
+            ? code`
+              it("polls UPSTREAM_URL each interval, publishing a page's records, keeping its cursor and reporting a failure", async (t) => {
+                const asked: string[] = [];
+                const upstream = createServer((req, res) => {
+                  asked.push(req.url ?? "");
+                  const record = { type: "record", ID: "7", NAME: "Bolt", LAST_CHANGED: "2030-02-01" };
+                  if (req.url === "/changes")
+                    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ records: [record], cursor: "c-1" }));
+                  else res.writeHead(503).end();
+                });
+                await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+                const UPSTREAM_URL = \`http://127.0.0.1:\${(upstream.address() as AddressInfo).port}\`;
+                // The poll timer is faked: each tick is one interval, with no waiting.
+                t.mock.timers.enable({ apis: ["setInterval"] });
+                const poller = await startService(createService, {
+                  env: { ...TEST_ENV, UPSTREAM_URL, POLLING_INTERVAL_SECONDS: "60" },
+                });
+                /** /sync/status once \`done\` holds for it. */
+                const statusWhen = (done: (s: { published: number; cursor?: string; lastError?: string }) => boolean) =>
+                  poller.waitFor(async () => {
+                    const { body } = await poller.request<{ published: number; cursor?: string; lastError?: string }>("/sync/status");
+                    return done(body) ? body : undefined;
+                  });
+                try {
+                  t.mock.timers.tick(60_000);
+                  const event = await poller.waitFor(() => poller.published.find((e) => e.type === ${str(event)} && e.key === "7"));
+                  assert.deepEqual(event.data, { id: "7", name: "Bolt", updatedAt: "2030-02-01" });
+                  const synced = await statusWhen((s) => s.cursor === "c-1");
+                  assert.deepEqual([synced.published, synced.lastError], [1, undefined]);
+                  t.mock.timers.tick(60_000);
+                  const failed = await statusWhen((s) => s.lastError !== undefined);
+                  assert.equal(failed.lastError, "upstream answered 503");
+                  assert.deepEqual(asked, ["/changes", "/changes?since=c-1"]);
+                } finally {
+                  await poller.stop();
+                  upstream.closeAllConnections();
+                  upstream.close();
+                }
+              });
+            `
+            : ""
+        }
       `,
+      ...(polling
+        ? {
+            testImports: [
+              'import { createServer } from "node:http";',
+              'import type { AddressInfo } from "node:net";',
+            ],
+          }
+        : {}),
       dependencies: { "smol-toml": "^1.9.1" },
       engines: {},
     };

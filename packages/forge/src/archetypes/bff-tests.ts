@@ -7,7 +7,7 @@
 import type { ResolvedService } from "../config/resolve.ts";
 import type { ServiceConfig } from "../config/schema.ts";
 import { code } from "../generators/typescript/code.ts";
-import { kebabCase, str } from "../generators/typescript/names.ts";
+import { camelCase, kebabCase, pascalCase, pluralKebab, str } from "../generators/typescript/names.ts";
 import type { ServiceFiles } from "./archetype.ts";
 import type { ClientSpec, ReadableRecord } from "./bff-clients.ts";
 
@@ -39,6 +39,45 @@ const RECORDING_FETCH = code`
     return { calls, fetch };
   }
 `;
+
+/**
+ * The client's other calls, each on its route with its body, answering what upstream answered: a
+ * stateless service's create, list, replace and delete per entity; a saga orchestrator's start, list
+ * and log. Method names as bff-clients.ts writes them.
+ */
+function routesTest(spec: ClientSpec): string {
+  const client = `new ${spec.className}(${str(spec.service.name)}, BASE, 2000, upstream.fetch)`;
+  if (spec.service.type === "saga-orchestrator") {
+    return code`
+      it("starts a saga, lists them and reads one's log, each on its route", async () => {
+        const upstream = recordingFetch((method, path) => ({ status: 200, body: { id: "s 1", items: [\`\${method} \${path}\`] } }));
+        const client = ${client};
+        assert.equal((await client.startSaga({ orderId: "o-1" })).id, "s 1");
+        assert.deepEqual(await client.listSagas(), ["GET /sagas"]);
+        assert.deepEqual(await client.sagaLog("s 1"), ["GET /sagas/s%201/log"]);
+        assert.deepEqual(upstream.calls.map((c) => c.body), [{ orderId: "o-1" }, undefined, undefined]);
+      });
+    `;
+  }
+  const calls = spec.readables.map((r) => {
+    const plural = pascalCase(camelCase(pluralKebab(r.type)));
+    return code`
+      assert.deepEqual(await client.create${r.type}({ name: "n" }), { call: ${str(`POST ${r.collection}`)} });
+      assert.deepEqual(await client.list${plural}({ limit: 5, offset: 10 }), { call: ${str(`GET ${r.collection}?limit=5&offset=10`)} });
+      assert.deepEqual(await client.replace${r.type}("a b", { name: "m" }), { call: ${str(`PUT ${r.collection}/a%20b`)} });
+      assert.deepEqual(await client.delete${r.type}("a b"), { call: ${str(`DELETE ${r.collection}/a%20b`)} });
+    `;
+  });
+  const bodies = spec.readables.map(() => '{ name: "n" }, undefined, { name: "m" }, undefined').join(", ");
+  return code`
+    it("creates, lists a page of, replaces and deletes each record type on its route", async () => {
+      const upstream = recordingFetch((method, path) => ({ status: 200, body: { call: \`\${method} \${path}\` } }));
+      const client = ${client};
+      ${calls.join("\n")}
+      assert.deepEqual(upstream.calls.map((c) => c.body), [${bodies}]);
+    });
+  `;
+}
 
 function clientTest(spec: ClientSpec, r: ReadableRecord): string {
   const graphql = spec.service.protocols.includes("graphql");
@@ -99,6 +138,8 @@ function clientTest(spec: ClientSpec, r: ReadableRecord): string {
         const down = new ${spec.className}(${str(spec.service.name)}, BASE, 2000, () => Promise.reject(new TypeError("fetch failed")));
         await assert.rejects(down.${r.get}("x"), (e) => hasErrorCode(e, "unavailable") && /${spec.service.name} is unreachable/.test(e.message));
       });
+
+      ${routesTest(spec).trimEnd()}
     });
   `;
 }

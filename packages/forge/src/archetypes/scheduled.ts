@@ -92,7 +92,6 @@ export const scheduledArchetype: Archetype = {
         `,
       )
       .join("\n");
-    const first = jobs[0]?.name ?? "job";
     return {
       imports: [
         'import { Scheduler } from "@allframe/core";',
@@ -119,12 +118,28 @@ export const scheduledArchetype: Archetype = {
           for (const job of body.items) assert.ok(job.nextRunAt !== null, job.name);
         });
 
-        it("runs ${first} on demand and records the run", async () => {
-          const run = await svc.request<{ status: string }>(${str(`/jobs/${first}/run`)}, { method: "POST" });
-          assert.equal(run.body.status, "succeeded");
-          const history = await svc.request<{ items: Array<{ job: string; trigger: string }> }>(${str(`/jobs/runs?job=${first}`)});
-          assert.equal(history.body.items.at(-1)?.trigger, "manual");
-          await svc.waitFor(() => svc.published.find((e) => e.type === ${str(`${pascalCase(first)}Completed`)}));
+        ${
+          jobs.length === 0
+            ? ""
+            : code`
+              it("runs each job on demand, records the manual run and announces its completion", async () => {
+                const completions: Record<string, string> = ${JSON.stringify(Object.fromEntries(jobs.map((j) => [j.name, `${pascalCase(j.name)}Completed`])))};
+                for (const [job, completed] of Object.entries(completions)) {
+                  const name = encodeURIComponent(job);
+                  const run = await svc.request<{ status: string }>(\`/jobs/\${name}/run\`, { method: "POST" });
+                  assert.equal(run.body.status, "succeeded", job);
+                  const history = await svc.request<{ items: Array<{ job: string; trigger: string }> }>(\`/jobs/runs?job=\${name}\`);
+                  const last = history.body.items.at(-1);
+                  assert.deepEqual([last?.job, last?.trigger], [job, "manual"]);
+                  const event = await svc.waitFor(() => svc.published.find((e) => e.type === completed));
+                  assert.equal((event.data as { job: string }).job, job);
+                }
+              });
+            `
+        }
+        it("answers 404 to a run of a job it does not have", async () => {
+          const { status } = await svc.request("/jobs/no-such-job/run", { method: "POST" });
+          assert.equal(status, 404);
         });
       `,
       engines: {},

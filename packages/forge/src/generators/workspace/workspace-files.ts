@@ -9,6 +9,7 @@ import { CONTRACTS_WORKSPACE } from "../contracts/write-contracts.ts";
 import { code } from "../typescript/code.ts";
 import { allframeSpec } from "../typescript/package-specs.ts";
 import { TOOLCHAIN_VERSIONS } from "../typescript/versions.ts";
+import { COVERAGE_THRESHOLD_LINES, LCOV_FILE, testScripts } from "./test-scripts.ts";
 
 /** One service as `allframe dev` sees it, under the root package.json's `allframe.services`. */
 export interface DevManifestEntry {
@@ -46,7 +47,7 @@ function rootPackageJson(
     engines: { node: ">=22.18" },
     scripts: {
       dev: "allframe dev",
-      test: `node --test ${testGlobs.map((g) => `"${g}"`).join(" ")}`,
+      ...testScripts(testGlobs),
       typecheck: "tsc -p tsconfig.json --pretty false",
       lint: "biome check --error-on-warnings .",
       format: "biome check --write .",
@@ -66,7 +67,7 @@ function rootPackageJson(
 }
 
 function tsconfig(extras: WorkspaceExtras): string {
-  const include = ["services/*/src/**/*.ts"];
+  const include = ["services/*/src/**/*.ts", "services/*/migrations/**/*.ts"];
   if (extras.contractTests) include.push(CONTRACTS_WORKSPACE.tsconfigInclude);
   return `${JSON.stringify(
     {
@@ -131,7 +132,8 @@ function readme(
     \`\`\`sh
     npm install
     npm run dev        # every service in one process, embedded stand-ins, no Docker
-    npm test           # ${extras.contractTests ? "each service's tests and the Pact contract tests in contracts/" : "each service's tests"}
+    npm test           # ${extras.contractTests ? "each service's tests and the Pact contract tests in contracts/" : "each service's tests"}, failing under ${COVERAGE_THRESHOLD_LINES}% line coverage
+    npm run coverage   # the tests with the per-file coverage table; LCOV in ${LCOV_FILE}
     npm run verify     # typecheck + lint + tests
     \`\`\`
 
@@ -168,7 +170,7 @@ export function writeWorkspaceFiles(
   write("package.json", rootPackageJson(architecture, services, outDir, extras));
   write("tsconfig.json", tsconfig(extras));
   write("biome.json", biome(extras));
-  const ignored = ["node_modules/", ".data/", "*.log"];
+  const ignored = ["node_modules/", ".data/", "*.log", LCOV_FILE];
   if (extras.contractTests) ignored.push(`${CONTRACTS_WORKSPACE.pactsDir}/`);
   write(".gitignore", `${ignored.join("\n")}\n`);
   write("README.md", readme(architecture, services, extras));
