@@ -253,4 +253,25 @@ describe("SagaOrchestrator", () => {
     );
     await assert.rejects(orchestrator.start("Missing", {}), (e) => hasErrorCode(e, "not-found"));
   });
+
+  test("begin answers with the running instance at once; finished settles when the saga ends", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { saga } = createOrderSaga({ fail: { ReservePayment: () => gate } });
+    const { orchestrator } = setup(saga);
+    const { instance, finished } = await orchestrator.begin<OrderCtx>("CreateOrderSaga", { orderId: "o-1" });
+    assert.equal(instance.status, "running");
+    assert.deepEqual(instance.completedSteps, []);
+    assert.equal(
+      (await orchestrator.recover()).skipped.includes(instance.id),
+      true,
+      "a running begin is not recovered",
+    );
+    release();
+    const run = await finished;
+    assert.equal(run.id, instance.id);
+    assert.equal(run.status, "completed");
+  });
 });

@@ -10,7 +10,7 @@ import { InMemorySagaStateStore } from "./in-memory-saga-state-store.ts";
 import { replaySagaLog } from "./replay-saga-log.ts";
 import type { SagaDefinition } from "./saga-definition.ts";
 import type { SagaInstance, SagaLogEntry } from "./saga-instance.ts";
-import { jsonCopy, type SagaLogger, SagaRunner } from "./saga-runner.ts";
+import { jsonCopy, type SagaLogger, SagaRunner, type SagaStatusListener } from "./saga-runner.ts";
 import type { SagaListOptions, SagaStateStore } from "./saga-state-store.ts";
 import { validateSagaDefinition } from "./validate-saga-definition.ts";
 
@@ -21,6 +21,8 @@ export interface SagaOrchestratorOptions {
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
   readonly logger?: SagaLogger;
+  /** Told after every status change (see `SagaStatusListener`), e.g. to publish `OrderStatusChanged`. */
+  readonly onStatusChange?: SagaStatusListener;
 }
 
 /** Options of `SagaOrchestrator.recover`. */
@@ -75,6 +77,7 @@ export class SagaOrchestrator {
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
   readonly #logger: SagaLogger | undefined;
+  readonly #onStatusChange: SagaStatusListener | undefined;
   readonly #sagas = new Map<string, SagaDefinition<unknown>>();
   /** Ids of the instances this orchestrator is driving now; `recover` leaves them alone. */
   readonly #active = new Set<string>();
@@ -84,6 +87,7 @@ export class SagaOrchestrator {
     this.#clock = opts.clock ?? systemClock;
     this.#ids = opts.ids ?? uuidGenerator;
     this.#logger = opts.logger;
+    this.#onStatusChange = opts.onStatusChange;
   }
 
   /**
@@ -105,17 +109,39 @@ export class SagaOrchestrator {
    *   orchestrator took the instance over mid-run; whatever else the state store throws.
    */
   async start<Ctx>(saga: string, context: Ctx): Promise<SagaInstance<Ctx>> {
+    return (await this.begin(saga, context)).finished;
+  }
+
+  /**
+   * Starts an instance like `start`, but resolves as soon as its start is saved: with `instance`, the
+   * saved `running` instance, and `finished`, which settles as `start` would. For callers that answer at
+   * once while the saga runs on (its participants may take long; an HTTP POST should not wait for them);
+   * handle `finished`'s rejection (the store's errors).
+   * @throws AllFrameError `"not-found"` for an unregistered saga; whatever the store throws on the first save.
+   */
+  async begin<Ctx>(
+    saga: string,
+    context: Ctx,
+  ): Promise<{ readonly instance: SagaInstance<Ctx>; readonly finished: Promise<SagaInstance<Ctx>> }> {
     const def = this.#definition<Ctx>(saga);
     const runner = new SagaRunner(def, undefined, this.#deps());
     const id = this.#ids();
     this.#active.add(id);
     try {
       const initial = jsonCopy(context);
-      await runner.record({ action: "saga", outcome: "started", sagaId: id, saga, context: initial });
+      const instance = await runner.record({
+        action: "saga",
+        outcome: "started",
+        sagaId: id,
+        saga,
+        context: initial,
+      });
       this.#logger?.info({ saga, sagaId: id }, "saga started");
-      return await runner.run();
-    } finally {
+      const finished = runner.run().finally(() => this.#active.delete(id));
+      return { instance, finished };
+    } catch (error) {
       this.#active.delete(id);
+      throw error;
     }
   }
 
@@ -219,6 +245,11 @@ export class SagaOrchestrator {
   }
 
   #deps() {
-    return { store: this.#store, clock: this.#clock, logger: this.#logger };
+    return {
+      store: this.#store,
+      clock: this.#clock,
+      logger: this.#logger,
+      onStatusChange: this.#onStatusChange,
+    };
   }
 }

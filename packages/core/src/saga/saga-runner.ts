@@ -9,7 +9,7 @@ import type { Clock } from "../runtime/clock.ts";
 import { applySagaLogEntry } from "./replay-saga-log.ts";
 import { messageOf, runAbortable } from "./run-abortable.ts";
 import type { SagaDefinition, SagaStep, SagaStepInfo } from "./saga-definition.ts";
-import type { SagaInstance, SagaLogEntry } from "./saga-instance.ts";
+import type { SagaInstance, SagaLogEntry, SagaStatus } from "./saga-instance.ts";
 import type { SagaStateStore } from "./saga-state-store.ts";
 
 /** A pino-compatible logger; only these three methods are used. */
@@ -24,7 +24,18 @@ export interface SagaRunnerDeps {
   readonly store: SagaStateStore;
   readonly clock: Clock;
   readonly logger?: SagaLogger | undefined;
+  readonly onStatusChange?: SagaStatusListener | undefined;
 }
+
+/**
+ * Told after a save that changed an instance's status (`previous` is undefined when it was just
+ * started), e.g. to publish `OrderStatusChanged`. It is awaited before the run goes on; what it throws
+ * is logged and does not change the saga.
+ */
+export type SagaStatusListener = (
+  instance: SagaInstance,
+  previous: SagaStatus | undefined,
+) => Promise<void> | void;
 
 type NewEntry = SagaLogEntry extends infer E ? (E extends SagaLogEntry ? Omit<E, "at"> : never) : never;
 
@@ -56,7 +67,19 @@ export class SagaRunner<Ctx> {
   async record(entry: NewEntry): Promise<SagaInstance<Ctx>> {
     const next = applySagaLogEntry(this.#state, { at: this.#deps.clock.now().toISOString(), ...entry });
     await this.#deps.store.save(next as SagaInstance);
+    const previous = this.#state?.status;
     this.#state = next;
+    const { onStatusChange, logger } = this.#deps;
+    if (onStatusChange !== undefined && previous !== next.status) {
+      try {
+        await onStatusChange(next as SagaInstance, previous);
+      } catch (error) {
+        logger?.warn(
+          { saga: next.saga, sagaId: next.id, status: next.status, err: error },
+          "saga status listener failed",
+        );
+      }
+    }
     return next;
   }
 

@@ -58,8 +58,12 @@ export interface ServicePlan {
    * `[services.idempotency] enabled = true`: a POST path and its JSON body.
    */
   readonly idempotentExample?: { readonly path: string; readonly body: unknown };
+  /** Extra README sections (Markdown, starting at `##`), placed after the environment table. */
+  readonly readme?: string;
   /** npm dependencies beyond `@allframe/core`, name → version range. */
   readonly dependencies?: Readonly<Record<string, string>>;
+  /** npm scripts beyond `start` and `test`, name → command run in the service's folder (e.g. `migrate`). */
+  readonly scripts?: Readonly<Record<string, string>>;
   readonly engines: EngineNeeds;
 }
 

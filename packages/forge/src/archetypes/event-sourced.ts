@@ -7,17 +7,39 @@
  * @module
  */
 import type { ResolvedService } from "../config/resolve.ts";
+import { aggregateName } from "../config/saga-routes.ts";
 import { code } from "../generators/typescript/code.ts";
-import { camelCase, kebabCase, pascalCase, pluralKebab, str } from "../generators/typescript/names.ts";
+import { camelCase, kebabCase, pluralKebab, str } from "../generators/typescript/names.ts";
 import type { Archetype, RouteSpec, ServiceFiles } from "./archetype.ts";
+import { participantTest, writeEventSourcedSagaCommands } from "./saga-participant-code.ts";
+import {
+  commandsHandledBy,
+  sagaCommandStoreEnv,
+  serveSagaCommandsImport,
+  serveSagaCommandsStatements,
+} from "./saga-participation.ts";
 import { databaseEnv, eventsModule } from "./shared.ts";
 
 /** The aggregate's name: the first declared entity, else the service name without `-service`. */
 export function aggregateOf(service: ResolvedService): string {
-  return service.domain?.entities?.[0] ?? pascalCase(service.name.replace(/-service$/, ""));
+  return aggregateName(service);
 }
 
-function writeAggregate(files: ServiceFiles, agg: string): void {
+/**
+ * Writes the aggregate's decider. A saga participant's aggregate also takes `Handle<Agg>SagaCommand`
+ * (any saga command, refused once archived), recorded as `<Agg>SagaCommandHandled` without changing state.
+ */
+function writeAggregate(files: ServiceFiles, agg: string, saga: boolean): void {
+  const sagaCommand = saga
+    ? `\n  | { type: "Handle${agg}SagaCommand"; command: string; sagaId: string; data: Record<string, unknown> }`
+    : "";
+  const sagaEvent = saga
+    ? `\n  | { type: "${agg}SagaCommandHandled"; data: { command: string; sagaId: string; data: Record<string, unknown> } }`
+    : "";
+  const decideSaga = saga
+    ? `\ncase "Handle${agg}SagaCommand":\n  if (state.status === "archived") throw new AllFrameError("conflict", "${agg} is archived");\n  return [{ type: "${agg}SagaCommandHandled", data: { command: command.command, sagaId: command.sagaId, data: command.data } }];`
+    : "";
+  const evolveSaga = saga ? `\ncase "${agg}SagaCommandHandled":\n  return state;` : "";
   files.write(
     `src/domain/aggregates/${kebabCase(agg)}.ts`,
     code`
@@ -26,12 +48,12 @@ function writeAggregate(files: ServiceFiles, agg: string): void {
       export type ${agg}Command =
         | { type: "Create${agg}"; attributes: Record<string, unknown> }
         | { type: "Update${agg}"; attributes: Record<string, unknown> }
-        | { type: "Archive${agg}" };
+        | { type: "Archive${agg}" }${sagaCommand};
 
       export type ${agg}Event =
         | { type: "${agg}Created"; data: { attributes: Record<string, unknown> } }
         | { type: "${agg}Updated"; data: { attributes: Record<string, unknown> } }
-        | { type: "${agg}Archived"; data: Record<string, never> };
+        | { type: "${agg}Archived"; data: Record<string, never> }${sagaEvent};
 
       export interface ${agg}State {
         status: "new" | "active" | "archived";
@@ -51,7 +73,7 @@ function writeAggregate(files: ServiceFiles, agg: string): void {
               return [{ type: "${agg}Updated", data: { attributes: command.attributes } }];
             case "Archive${agg}":
               if (state.status !== "active") throw new AllFrameError("conflict", \`${agg} is \${state.status}\`);
-              return [{ type: "${agg}Archived", data: {} }];
+              return [{ type: "${agg}Archived", data: {} }];${decideSaga}
           }
         },
         evolve(state, event) {
@@ -61,7 +83,7 @@ function writeAggregate(files: ServiceFiles, agg: string): void {
             case "${agg}Updated":
               return { ...state, attributes: { ...state.attributes, ...event.data.attributes } };
             case "${agg}Archived":
-              return { ...state, status: "archived" };
+              return { ...state, status: "archived" };${evolveSaga}
           }
         },
       };
@@ -135,12 +157,17 @@ function writeProjection(files: ServiceFiles, name: string): void {
 export const eventSourcedArchetype: Archetype = {
   type: "event-sourced",
   summary: "aggregates over an event store, projections as read models, events published after commit.",
-  plan({ service, files }) {
+  plan({ architecture, service, files }) {
     const agg = aggregateOf(service);
     const aggFile = kebabCase(agg);
     const path = `/${pluralKebab(agg)}`;
     const projections = service.cqrs?.projections ?? [];
-    writeAggregate(files, agg);
+    // Saga commands sent here become commands on the aggregate (see saga-participant-code.ts).
+    const sagaCommands = commandsHandledBy(architecture, service);
+    const participates = sagaCommands.length > 0;
+    writeAggregate(files, agg, participates);
+    if (participates) writeEventSourcedSagaCommands(files, sagaCommands, agg);
+    const sagaTestRoute = sagaCommands.find((r) => r.role === "step") ?? sagaCommands[0];
     for (const p of projections) writeProjection(files, p);
     eventsModule(files, service);
     files.write(
@@ -209,6 +236,12 @@ export const eventSourcedArchetype: Archetype = {
         ...projections.map(
           (p) => `import { ${p}Projection } from "./application/projections/${kebabCase(p)}.ts";`,
         ),
+        ...(participates
+          ? [
+              serveSagaCommandsImport(service),
+              'import { sagaCommandHandlers } from "./application/saga-commands.ts";',
+            ]
+          : []),
       ],
       body: code`
         // Events live in DATABASE_URL's store: a SQLite file by default, PostgreSQL with postgres://.
@@ -232,8 +265,9 @@ export const eventSourcedArchetype: Archetype = {
         });
         const handler = new CommandHandler(store, ${camelCase(agg)}Decider, { snapshotFrequency: ${service.cqrs?.snapshot_frequency ?? 100} });
         register${agg}Routes(host.app, handler, store);
+        ${participates ? serveSagaCommandsStatements("sagaCommandHandlers(handler, bus, SERVICE_NAME)", sagaCommands) : ""}
       `,
-      env: [databaseEnv(service)],
+      env: [databaseEnv(service), ...(participates ? [sagaCommandStoreEnv(service)] : [])],
       routes: [
         { method: "POST", path, summary: `Create${agg} command` },
         { method: "PUT", path: `${path}/:id`, summary: `Update${agg} command` },
@@ -294,8 +328,16 @@ export const eventSourcedArchetype: Archetype = {
           assert.equal((await svc.request(\`${path}/\${created.body.id}\`, { method: "DELETE" })).status, 200);
           assert.equal((await svc.request(\`${path}/\${created.body.id}\`, { method: "DELETE" })).status, 409);
         });
+        ${
+          sagaTestRoute === undefined
+            ? ""
+            : participantTest(
+                sagaTestRoute,
+                `(await svc.request<{ events: unknown[] }>(${str(`${path}/saga-1/events`)})).body.events.length`,
+              )
+        }
       `,
-      testEnv: { DATABASE_URL: "memory:" },
+      testEnv: { DATABASE_URL: "memory:", ...(participates ? { SAGA_COMMAND_STORE_URL: "memory:" } : {}) },
       idempotentExample: { path, body: { attributes: { sku: "SKU-2" } } },
       engines: { database: true },
     };

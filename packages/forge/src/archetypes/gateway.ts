@@ -7,12 +7,25 @@
 import { code } from "../generators/typescript/code.ts";
 import { constantCase, str } from "../generators/typescript/names.ts";
 import type { Archetype } from "./archetype.ts";
+import { gatewayFailureTest, participantTest, writeGatewaySagaCommands } from "./saga-participant-code.ts";
+import {
+  commandsHandledBy,
+  sagaCommandStoreEnv,
+  serveSagaCommandsImport,
+  serveSagaCommandsStatements,
+} from "./saga-participation.ts";
 
 export const gatewayArchetype: Archetype = {
   type: "gateway",
   summary: "integrates external providers behind one port, with a local fake provider for dev.",
-  plan({ service, files }) {
+  plan({ architecture, service, files }) {
     const providers = service.integrations?.providers ?? [];
+    // Saga commands sent here run on the first provider (see saga-participant-code.ts).
+    const sagaCommands = commandsHandledBy(architecture, service);
+    const sagaProvider = providers[0];
+    const participates = sagaCommands.length > 0 && sagaProvider !== undefined;
+    if (participates) writeGatewaySagaCommands(files, sagaCommands, sagaProvider);
+    const sagaTestRoute = sagaCommands.find((r) => r.succeeded.length > 0) ?? sagaCommands[0];
     files.write(
       "src/domain/provider.ts",
       code`
@@ -180,13 +193,28 @@ export const gatewayArchetype: Archetype = {
       imports: [
         'import { createProviders } from "./application/providers.ts";',
         'import { registerProviderRoutes } from "./presentation/rest/provider-routes.ts";',
+        ...(participates
+          ? [
+              serveSagaCommandsImport(service),
+              'import { sagaCommandHandlers } from "./application/saga-commands.ts";',
+            ]
+          : []),
       ],
       body: code`
-        registerProviderRoutes(host.app, createProviders(config), {
+        const providers = createProviders(config);
+        registerProviderRoutes(host.app, providers, {
           resilience,
           timeoutMs: ${service.resilience.circuit_breaker.timeout_ms},
           keyHeader: ${str(service.idempotency?.key_header ?? "Idempotency-Key")},
         });
+        ${
+          participates
+            ? serveSagaCommandsStatements(
+                `sagaCommandHandlers({ providers, resilience, bus, source: SERVICE_NAME, timeoutMs: ${service.resilience.circuit_breaker.timeout_ms} })`,
+                sagaCommands,
+              )
+            : ""
+        }
       `,
       env: [
         {
@@ -199,6 +227,7 @@ export const gatewayArchetype: Archetype = {
           schema: "z.url().optional()",
           description: `Base URL of the ${p} API; unset uses the local fake ${p}.`,
         })),
+        ...(participates ? [sagaCommandStoreEnv(service)] : []),
       ],
       routes: [
         {
@@ -246,7 +275,10 @@ export const gatewayArchetype: Archetype = {
           const { status } = await svc.request("/providers/nope/operations/charge", { method: "POST", body: {} });
           assert.equal(status, 404);
         });
+        ${participates && sagaTestRoute !== undefined ? participantTest(sagaTestRoute, sagaTestRoute.succeeded[0] === undefined ? undefined : `svc.published.filter((e) => e.type === ${str(sagaTestRoute.succeeded[0])}).length`) : ""}
+        ${participates && sagaTestRoute !== undefined ? gatewayFailureTest(sagaTestRoute) : ""}
       `,
+      ...(participates ? { testEnv: { SAGA_COMMAND_STORE_URL: "memory:" } } : {}),
       idempotentExample: {
         path: `/providers/${first}/operations/charge`,
         body: { amount: 1000, currency: "EUR" },

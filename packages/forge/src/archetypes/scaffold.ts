@@ -93,7 +93,7 @@ function packageJson(
     private: true,
     type: "module",
     description: service.responsibility ?? `${service.type} service`,
-    scripts: { start: "node src/main.ts", test: 'node --test "src/**/*.test.ts"' },
+    scripts: { start: "node src/main.ts", test: 'node --test "src/**/*.test.ts"', ...plan.scripts },
     dependencies: { "@allframe/core": allframeSpec("@allframe/core", dir), ...plan.dependencies },
   };
   return `${JSON.stringify(pkg, null, 2)}\n`;
@@ -433,6 +433,7 @@ function readme(
     | Variable | Meaning |
     |---|---|
     ${env.join("\n")}
+    ${plan.readme === undefined ? "" : `\n${plan.readme.trimEnd()}`}
   `;
 }
 

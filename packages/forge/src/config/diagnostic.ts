@@ -42,6 +42,7 @@ export const DIAGNOSTIC_CODES = [
   "invalid-cron",
   "invalid-timezone",
   "saga-mismatch",
+  "saga-unknown-participant",
   "non-positive-timeout",
   "no-services",
   "missing-section",

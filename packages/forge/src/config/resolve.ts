@@ -10,6 +10,7 @@ import type { DeployInput } from "./interpolate.ts";
 import type { ConfigFormat } from "./parse.ts";
 import { assignPorts } from "./resolve-ports.ts";
 import { type ResolvedResilience, resolveResilience } from "./resolve-resilience.ts";
+import { sagaPublications } from "./saga-routes.ts";
 import type { Architecture, Protocol, ServiceConfig } from "./schema.ts";
 
 /** Re-exported so consumers of the resolved model import it from one place. */
@@ -19,7 +20,8 @@ export type { ResolvedResilience } from "./resolve-resilience.ts";
  * One service with its defaults filled in.
  * - `protocols`: as written, else `["rest"]`.
  * - `httpPort`/`grpcPort`: see `assignPorts` (`grpcPort` only when `protocols` includes `grpc`).
- * - `publishes`/`consumes`: event names, deduplicated, in the order of the lists they come from.
+ * - `publishes`/`consumes`: event names, deduplicated, in the order of the lists they come from;
+ *   `publishes` ends with the events its sagas make it publish (`saga-routes.ts`).
  * - `index`: position in the file's `services` list.
  */
 export interface ResolvedService extends ServiceConfig {
@@ -73,6 +75,7 @@ export interface ResolveOptions {
 export function resolveArchitecture(arch: Architecture, options: ResolveOptions): ResolvedArchitecture {
   const protocols = arch.services.map((s): Protocol[] => (s.protocols ? [...s.protocols] : ["rest"]));
   const ports = assignPorts(arch.services, protocols);
+  const implied = sagaPublications(arch);
   const services = arch.services.map((service, index): ResolvedService => {
     const { httpPort, grpcPort } = ports[index] ?? { httpPort: 0 };
     const resolved: ResolvedService = {
@@ -80,7 +83,10 @@ export function resolveArchitecture(arch: Architecture, options: ResolveOptions)
       protocols: protocols[index] ?? ["rest"],
       httpPort,
       resilience: resolveResilience(arch, service),
-      publishes: unique(publishedEvents(service, index).map((m) => m.event)),
+      publishes: unique([
+        ...publishedEvents(service, index).map((m) => m.event),
+        ...(implied.get(service.name) ?? []),
+      ]),
       consumes: unique(consumedEvents(service, index).map((m) => m.event)),
       index,
     };

@@ -28,6 +28,13 @@ export const SERVICE_TYPES = [
 /** One of {@link SERVICE_TYPES}. */
 export type ServiceType = (typeof SERVICE_TYPES)[number];
 
+/**
+ * Service types a saga command can be sent to besides the orchestrator itself (AllFrame extension,
+ * `[services.saga] participants`): a gateway runs it on its provider, an event-sourced service on its
+ * aggregate.
+ */
+export const SAGA_PARTICIPANT_TYPES: readonly ServiceType[] = ["gateway", "event-sourced"];
+
 /** Protocols a service can serve; REST and GraphQL share the HTTP listener, gRPC has its own. */
 export const PROTOCOLS = ["rest", "graphql", "grpc"] as const;
 /** One of {@link PROTOCOLS}. */
@@ -261,6 +268,12 @@ export const serviceSchema = z.object({
       compensation: z.array(z.string()).optional(),
       timeout_seconds: z.number().optional().describe("Overall saga timeout in seconds (> 0)."),
       state_store: z.enum(DATABASES).optional(),
+      participants: z
+        .record(z.string(), z.string())
+        .optional()
+        .describe(
+          'AllFrame extension: command (step or compensation) → the service that handles it, e.g. { ReservePayment = "payment-gateway" }. Unlisted commands go to the gateway or event-sourced service named after the command\'s noun, else to the orchestrator itself.',
+        ),
     })
     .optional(),
   integrations: z

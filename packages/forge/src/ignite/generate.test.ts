@@ -115,8 +115,9 @@ describe("generateWorkspace on the reference architecture (in-memory tree)", () 
     const doc = tree.read("docs/architecture.md") ?? "";
     assert.match(doc, /```mermaid\nflowchart LR/);
     assert.match(doc, /web_bff -->\|aggregates\| user_service/);
-    assert.match(doc, /unpublished_OrderCreated -.-> notification_service/);
-    assert.match(doc, /\| OrderCreated \| _none_ \| notification-service \|/);
+    assert.match(doc, /order_service -.->\|OrderCreated\| notification_service/);
+    assert.match(doc, /unpublished_ChatMessage -.-> realtime_gateway/);
+    assert.match(doc, /\| ChatMessage \| _none_ \| realtime-gateway \|/);
     assert.match(doc, /product-service/);
   });
 

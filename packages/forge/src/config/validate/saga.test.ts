@@ -44,4 +44,24 @@ describe("sagas", () => {
     assert.equal(d.message, "timeout_seconds must be greater than 0, got 0");
     assertAt(d, 10, 19);
   });
+
+  it("points at a participant that is not a service, or cannot handle saga commands", () => {
+    const steps = 'steps = ["Reserve"]\ncompensation = ["Release"]\n';
+    const unknown = loadInline(saga(`${steps}participants = { Reserve = "payments" }`));
+    const d = onlyDiagnostic(unknown, "saga-unknown-participant");
+    assert.equal(d.severity, "error");
+    assert.equal(d.message, '"payments" is not a service of this architecture');
+    assertAt(d, 10, 28);
+    const self = loadInline(saga(`${steps}participants = { Reserve = "orders", Ship = "orders" }`));
+    const extra = onlyDiagnostic(self, "saga-unknown-participant");
+    assert.equal(extra.severity, "warning");
+    assert.match(extra.message, /"Ship" is neither a step nor a compensation/);
+    const wrongType = loadInline(
+      `${saga(`${steps}participants = { Reserve = "users" }`)}\n[[services]]\nname = "users"\ntype = "stateless"\n`,
+    );
+    assert.match(
+      onlyDiagnostic(wrongType, "saga-unknown-participant").message,
+      /"users" is a stateless service, which cannot handle saga commands/,
+    );
+  });
 });

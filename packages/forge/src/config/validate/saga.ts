@@ -4,7 +4,7 @@
  * @module
  */
 import type { Diagnostic } from "../diagnostic.ts";
-import type { Architecture } from "../schema.ts";
+import { type Architecture, SAGA_PARTICIPANT_TYPES } from "../schema.ts";
 import { report, type ValidationContext } from "./context.ts";
 
 /**
@@ -12,6 +12,9 @@ import { report, type ValidationContext } from "./context.ts";
  *   without a compensation (or the first compensation without a step). A missing `compensation` is
  *   an empty list.
  * - `non-positive-timeout` error when `timeout_seconds` is 0 or less.
+ * - `saga-unknown-participant` error when `participants` maps a command to a name that is not a
+ *   service, or to a service that cannot take part (not a gateway, not event-sourced, not the
+ *   orchestrator itself); warning when it names a command that is neither a step nor a compensation.
  */
 export function validateSagas(arch: Architecture, ctx: ValidationContext): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -43,6 +46,7 @@ export function validateSagas(arch: Architecture, ctx: ValidationContext): Diagn
         }),
       );
     }
+    out.push(...participantFindings(arch, i, ctx));
     if (saga.timeout_seconds !== undefined && saga.timeout_seconds <= 0) {
       out.push(
         report(ctx, {
@@ -56,4 +60,46 @@ export function validateSagas(arch: Architecture, ctx: ValidationContext): Diagn
     }
   });
   return out;
+}
+
+function participantFindings(arch: Architecture, i: number, ctx: ValidationContext): Diagnostic[] {
+  const service = arch.services[i];
+  const saga = service?.saga;
+  const commands = new Set([...(saga?.steps ?? []), ...(saga?.compensation ?? [])]);
+  return Object.entries(saga?.participants ?? {}).flatMap(([command, name]) => {
+    const path = ["services", i, "saga", "participants", command];
+    const target = arch.services.find((s) => s.name === name);
+    if (!commands.has(command))
+      return [
+        report(ctx, {
+          severity: "warning",
+          code: "saga-unknown-participant",
+          path,
+          part: "key",
+          message: `"${command}" is neither a step nor a compensation of this saga`,
+          hint: `use one of: ${[...commands].join(", ")}`,
+        }),
+      ];
+    if (target === undefined)
+      return [
+        report(ctx, {
+          severity: "error",
+          code: "saga-unknown-participant",
+          path,
+          message: `"${name}" is not a service of this architecture`,
+          hint: `name a gateway or event-sourced service, or "${service?.name}" to handle ${command} in the orchestrator`,
+        }),
+      ];
+    if (target.name !== service?.name && !SAGA_PARTICIPANT_TYPES.includes(target.type))
+      return [
+        report(ctx, {
+          severity: "error",
+          code: "saga-unknown-participant",
+          path,
+          message: `"${name}" is a ${target.type} service, which cannot handle saga commands`,
+          hint: `name a gateway or event-sourced service, or "${service?.name}" to handle ${command} in the orchestrator`,
+        }),
+      ];
+    return [];
+  });
 }

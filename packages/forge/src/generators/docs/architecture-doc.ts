@@ -4,6 +4,8 @@
  * warnings ignite reported (seed 000 Milestone 9 "Documentation generation").
  * @module
  */
+
+import { sagaRoutes, sagaRoutesTable } from "../../archetypes/saga-participation.ts";
 import type { ScaffoldedService } from "../../archetypes/scaffold.ts";
 import type { Diagnostic } from "../../config/diagnostic.ts";
 import type { ResolvedArchitecture } from "../../config/resolve.ts";
@@ -63,6 +65,13 @@ export function architectureDoc(
       ...plan.routes.map((r) => `| ${r.method} | \`${r.path}\` | ${r.summary} |`),
     ].join("\n"),
   );
+  const sagaSections = architecture.services
+    .filter((s) => s.type === "saga-orchestrator")
+    .map((s) =>
+      [`### ${s.saga?.name ?? s.name} (${s.name})`, "", sagaRoutesTable(sagaRoutes(architecture, s))].join(
+        "\n",
+      ),
+    );
   const warningLines =
     warnings.length === 0 ? ["None."] : warnings.map((w) => `- \`${w.path.join(".")}\`: ${w.message}`);
   return [
@@ -91,6 +100,17 @@ export function architectureDoc(
     "|---|---|---|",
     ...eventRows,
     "",
+    ...(sagaSections.length === 0
+      ? []
+      : [
+          "## Sagas",
+          "",
+          "Each step and compensation is a command on the bus to its participant, which answers on the",
+          "orchestrator's reply topic; a forward step's participant then publishes the events listed.",
+          "",
+          sagaSections.join("\n\n"),
+          "",
+        ]),
     "## Routes",
     "",
     routeSections.join("\n\n"),
