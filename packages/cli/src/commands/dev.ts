@@ -60,13 +60,29 @@ async function readManifest(dir: string): Promise<ManifestEntry[]> {
   return services;
 }
 
-/** A running dev system: its services and a stop function. */
+/** One service of a running dev system. */
+interface RunningService {
+  readonly entry: ManifestEntry;
+  host: ServiceHost;
+  readonly url: string;
+  readonly create: CreateService;
+}
+
+/** A running dev system: its services, a restart of one and a stop of all. */
 export interface DevSystem {
-  readonly running: ReadonlyArray<{ entry: ManifestEntry; host: ServiceHost; url: string }>;
+  readonly running: readonly RunningService[];
   /** "in-process bus", or the broker's scheme when EVENT_BUS_URL is set. */
   readonly busLabel: string;
+  /** The in-process bus the services share; undefined when EVENT_BUS_URL names a broker. */
+  readonly bus: EventBus | undefined;
   /** Development stand-ins the services were given (e.g. the JWT secret), one line each. */
   readonly notes: readonly string[];
+  /**
+   * Stops one service gracefully (drain, close), runs `whileStopped` if given (e.g. traffic the
+   * service must not lose), and starts it again on the same port, as a redeployed instance comes back.
+   * @throws UsageError for a service that is not running here.
+   */
+  restart(name: string, whileStopped?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -85,7 +101,9 @@ export async function startDevSystem(
   const brokerUrl = io.env.EVENT_BUS_URL?.trim() ?? "";
   const bus = brokerUrl === "" ? new InProcessEventBus() : undefined;
   const { env, notes } = devEnv(io.env);
-  const running: Array<{ entry: ManifestEntry; host: ServiceHost; url: string }> = [];
+  const running: RunningService[] = [];
+  const deps = (entry: ManifestEntry) =>
+    bus === undefined ? { port: entry.port, env } : { bus, port: entry.port, env };
   const stop = async (): Promise<void> => {
     for (const { host } of [...running].reverse()) await host.stop("dev stopped");
     await bus?.close();
@@ -95,11 +113,9 @@ export async function startDevSystem(
       const mod = (await import(pathToFileURL(join(dir, entry.module)).href)) as {
         createService: CreateService;
       };
-      const host = await mod.createService(
-        bus === undefined ? { port: entry.port, env } : { bus, port: entry.port, env },
-      );
+      const host = await mod.createService(deps(entry));
       const { url } = await host.start();
-      running.push({ entry, host, url });
+      running.push({ entry, host, url, create: mod.createService });
     }
   } catch (error) {
     const name = entries[running.length]?.name ?? "a service";
@@ -109,7 +125,15 @@ export async function startDevSystem(
   }
   const busLabel =
     bus === undefined ? `${brokerUrl.split(":")[0]} broker from EVENT_BUS_URL` : "in-process bus";
-  return { running, busLabel, notes, stop };
+  const restart = async (name: string, whileStopped?: () => Promise<void>): Promise<void> => {
+    const service = running.find((r) => r.entry.name === name);
+    if (service === undefined) throw new UsageError(`${name} is not running in this dev system`);
+    await service.host.stop(`restarting ${name}`);
+    await whileStopped?.();
+    service.host = await service.create(deps(service.entry));
+    await service.host.start();
+  };
+  return { running, busLabel, bus, notes, restart, stop };
 }
 
 export async function devCommand(options: { dir?: string; only?: string[] }, io: CliIo): Promise<number> {

@@ -68,11 +68,18 @@ export const consumerArchetype: Archetype = {
       files.write(
         `src/application/event-handlers/${kebabCase(event)}.ts`,
         code`
-          import type { EventEnvelope } from "@allframe/core";
+          import { AllFrameError, type EventEnvelope } from "@allframe/core";
           import type { NotificationChannel } from "../../domain/channels/notification-channel.ts";
 
-          /** Handles ${event}: one notification per channel. Throwing makes the consumer retry, then dead-letter. */
+          /**
+           * Handles ${event}: one notification per channel, rendered from the event's data. Data that is not a
+           * JSON object cannot be rendered: a \`validation\` error, dead-lettered at once (a poison event).
+           * Any other failure makes the consumer retry, then dead-letter.
+           */
           export async function handle${event}(event: EventEnvelope, channels: readonly NotificationChannel[]): Promise<void> {
+            if (typeof event.data !== "object" || event.data === null || Array.isArray(event.data)) {
+              throw new AllFrameError("validation", \`${event} \${event.id}: data must be a JSON object to render a notification\`);
+            }
             for (const channel of channels) {
               await channel.send({ channel: channel.name, event: event.type, eventId: event.id, subject: ${str(event)}, body: event.data });
             }
@@ -116,13 +123,12 @@ export const consumerArchetype: Archetype = {
         }
       `,
     );
-    const firstEvent = events[0] ?? "Event";
     const durable = consumer.dlq !== false;
     return {
       imports: [
         durable
-          ? 'import { Consumer, openDeadLetterQueue } from "@allframe/core";'
-          : 'import { Consumer, InMemoryDeadLetterQueue } from "@allframe/core";',
+          ? 'import { Consumer, hasErrorCode, openDeadLetterQueue } from "@allframe/core";'
+          : 'import { Consumer, hasErrorCode, InMemoryDeadLetterQueue } from "@allframe/core";',
         'import { dispatch } from "./application/dispatch.ts";',
         'import type { Notification } from "./domain/channels/notification-channel.ts";',
         'import { DevSinkChannel } from "./infrastructure/channels/dev-sink-channel.ts";',
@@ -149,6 +155,8 @@ export const consumerArchetype: Archetype = {
             maxRetries: ${consumer.max_retries ?? 3},
             backoff: ${str(consumer.retry_backoff ?? "exponential")},
             baseDelayMs: ${service.resilience.retry.initial_interval_ms},
+            // A poison event (bad data) fails the same way every time: straight to the DLQ, no retries.
+            isRetryable: (error) => !hasErrorCode(error, "validation"),
             maxDelayMs: ${service.resilience.retry.max_interval_ms},
             ${durable ? "deadLetterQueue,\nlogger," : "logger,"}
           },
@@ -170,21 +178,67 @@ export const consumerArchetype: Archetype = {
         { method: "POST", path: "/dlq/:id/redrive", summary: "Run a dead letter's handler again" },
       ],
       tests: code`
-        it("handles ${firstEvent} on every channel", async () => {
-          await svc.publish(${str(firstEvent)}, { orderId: "order-1" });
-          const items = await svc.waitFor(async () => {
-            const { body } = await svc.request<{ items: Array<{ channel: string }> }>("/notifications");
-            return body.items.length >= ${channels.length} ? body.items : undefined;
-          });
-          assert.deepEqual(items.map((n) => n.channel).sort(), ${JSON.stringify([...channels].sort())});
-          const stats = await svc.request<{ succeeded: number }>("/consumer/stats");
-          assert.ok(stats.body.succeeded >= 1);
-        });
-
-        it("starts with an empty dead-letter queue", async () => {
-          const { body } = await svc.request<{ items: unknown[] }>("/dlq");
-          assert.deepEqual(body.items, []);
-        });
+        ${
+          events.length === 0
+            ? ""
+            : code`
+              it("sends every subscribed event on every channel, with the event's data", async () => {
+                const events = ${JSON.stringify(events)};
+                for (const type of events) await svc.publish(type, { reference: \`\${type}-1\` });
+                await svc.waitFor(async () => {
+                  const stats = await svc.request<{ succeeded: number }>("/consumer/stats");
+                  return stats.body.succeeded === events.length;
+                });
+                const { body } = await svc.request<{
+                  items: Array<{ channel: string; event: string; subject: string; body: unknown }>;
+                }>("/notifications");
+                for (const type of events) {
+                  const sent = body.items.filter((n) => n.event === type);
+                  assert.deepEqual(sent.map((n) => n.channel).sort(), ${JSON.stringify([...channels].sort())}, type);
+                  for (const n of sent) {
+                    assert.equal(n.subject, type);
+                    assert.deepEqual(n.body, { reference: \`\${type}-1\` });
+                  }
+                }
+                assert.equal(body.items.length, events.length * ${channels.length});
+              });
+            `
+        }
+        ${
+          durable
+            ? code`
+              it("starts with an empty dead-letter queue and refuses to redrive a letter it does not have", async () => {
+                const { body } = await svc.request<{ items: unknown[] }>("/dlq");
+                assert.deepEqual(body.items, []);
+                const { status } = await svc.request("/dlq/no-such-letter/redrive", { method: "POST" });
+                assert.equal(status, 404);
+              });
+              ${
+                events.length === 0
+                  ? ""
+                  : code`
+                    it("dead-letters a poison ${events[0]} (data not an object) at once, while the next one is sent", async () => {
+                      await svc.publish(${str(events[0] ?? "")}, "not an object");
+                      await svc.publish(${str(events[0] ?? "")}, { reference: "after-poison" });
+                      const letters = await svc.waitFor(async () => {
+                        const { body } = await svc.request<{ items: Array<{ attempts: number; error: { message: string } }> }>("/dlq");
+                        return body.items.length === 1 ? body.items : undefined;
+                      });
+                      assert.equal(letters[0]?.attempts, 1);
+                      assert.match(letters[0]?.error.message ?? "", /data must be a JSON object/);
+                      const { body } = await svc.request<{ items: Array<{ body: unknown }> }>("/notifications");
+                      assert.ok(body.items.some((n) => JSON.stringify(n.body) === '{"reference":"after-poison"}'));
+                    });
+                  `
+              }
+            `
+            : code`
+              it("keeps no dead letters (dlq = false)", async () => {
+                const { body } = await svc.request<{ items: unknown[] }>("/dlq");
+                assert.deepEqual(body.items, []);
+              });
+            `
+        }
       `,
       ...(durable ? { testEnv: { DATABASE_URL: "memory:" } } : {}),
       engines: { database: durable },

@@ -116,7 +116,7 @@ describe("generated messaging wiring: stateless with the outbox, consumer with a
     ]);
     assert.equal(tests.code, 0, tests.output);
     assert.match(tests.output, /publishes ProductCreated through the transactional outbox/);
-    assert.match(tests.output, /^ℹ pass 11$/m, tests.output);
+    assert.match(tests.output, /^ℹ pass 13$/m, tests.output);
     const tsc = await runInWorkspace(workspace, process.execPath, [
       join(REPO, "node_modules/typescript/bin/tsc"),
       "-p",
