@@ -22,6 +22,7 @@ const OUTBOX: OutboxWorkload = {
   producers: 8,
   relays: 2,
   batchSize: 500,
+  batchesInFlight: 4,
   budgetMs: 45_000,
 };
 /** The latency run's offered load, events/s: well inside what one relay process sustains here. */
@@ -42,7 +43,7 @@ export const messagingSuite: BenchSuite = {
     const nats = await startNats();
     try {
       say(
-        `outbox: ${OUTBOX.events} events, ${OUTBOX.eventsPerTx} per transaction, ${OUTBOX.producers} writers, ${OUTBOX.relays} relays, batch ${OUTBOX.batchSize}`,
+        `outbox: ${OUTBOX.events} events, ${OUTBOX.eventsPerTx} per transaction, ${OUTBOX.producers} writers, ${OUTBOX.relays} relays, batch ${OUTBOX.batchSize}, ${OUTBOX.batchesInFlight} batches in flight each`,
       );
       const flat = await runOutbox(await postgres.createDatabase("outbox"), nats.url, "BENCH_FLAT", OUTBOX);
       say(
@@ -73,6 +74,7 @@ export const messagingSuite: BenchSuite = {
       put("outbox_commit_to_delivery_p50_ms", paced.p50Ms, "ms");
       put("outbox_commit_to_delivery_p99_ms", paced.p99Ms, "ms");
       put("outbox_relays", OUTBOX.relays, "workers");
+      put("outbox_batches_in_flight", OUTBOX.batchesInFlight, "batches");
       put("outbox_events_per_tx", OUTBOX.eventsPerTx, "events");
       put("outbox_duplicates", flat.duplicates + drain.duplicates + paced.duplicates, "deliveries");
     } finally {

@@ -25,6 +25,8 @@ export interface OutboxWorkload {
   /** `OutboxRelay` instances draining the one outbox. */
   readonly relays: number;
   readonly batchSize: number;
+  /** Each relay's `maxBatchesInFlight`. */
+  readonly batchesInFlight: number;
   /** Offered load in events/s; undefined = as fast as the producers go (throughput run). */
   readonly ratePerSecond?: number;
   /**
@@ -70,7 +72,14 @@ export async function runOutbox(
   const relays = Array.from(
     { length: w.relays },
     (_, i) =>
-      new OutboxRelay({ store, bus: publisher, workerId: `bench-${i}`, batchSize: w.batchSize, logger }),
+      new OutboxRelay({
+        store,
+        bus: publisher,
+        workerId: `bench-${i}`,
+        batchSize: w.batchSize,
+        maxBatchesInFlight: w.batchesInFlight,
+        logger,
+      }),
   );
   const total = Math.floor(w.events / w.eventsPerTx) * w.eventsPerTx;
   const latency = new Float64Array(total);

@@ -10,7 +10,8 @@
  *
  * Delivery: see `event-bus.ts`. `publish` sends `Nats-Msg-Id: <event id>` and retries until the
  * server acknowledges the store (or `publishTimeoutMs` passes), so a retry after a lost ack is
- * deduplicated by the server. A rejected event is `nak`ed with `redeliveryDelayMs`; one that failed
+ * deduplicated by the server. Acknowledgements come back on one reply subscription per bus
+ * (`JetStreamPublisher`), not one request object and timer per publish. A rejected event is `nak`ed with `redeliveryDelayMs`; one that failed
  * `maxDeliver` deliveries is `term`ed. Held deliveries send `working` every `ack_wait / 3` (one timer
  * per subscription), so events queued behind a slow one of the same key are not redelivered meanwhile.
  *
@@ -40,6 +41,7 @@ import {
 } from "../broker-delivery.ts";
 import type { EventBus, EventHandler, SubscribeOptions, Subscription } from "../event-bus.ts";
 import { assertEventType, type EventEnvelope } from "../event-envelope.ts";
+import { JetStreamPublisher } from "./jetstream-publisher.ts";
 
 /** Options for {@link NatsJetStreamEventBus}; `url` is `nats://[user:pass@]host[:port][?namespace=...]`. */
 export type NatsJetStreamEventBusOptions = BrokerBusOptions;
@@ -49,6 +51,7 @@ interface Connected {
   js: JetStreamClient;
   jsm: JetStreamManager;
   headers: () => MsgHdrs;
+  publisher: JetStreamPublisher;
 }
 
 interface NatsSubscription {
@@ -94,7 +97,7 @@ export class NatsJetStreamEventBus implements EventBus {
   }
 
   async #connect(): Promise<Connected> {
-    const { connect, headers } = await import("@nats-io/transport-node");
+    const { connect, createInbox, headers } = await import("@nats-io/transport-node");
     const { jetstream, jetstreamManager, StorageType } = await import("@nats-io/jetstream");
     const url = new URL(this.#o.url);
     const options = {
@@ -105,9 +108,9 @@ export class NatsJetStreamEventBus implements EventBus {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       timeout: 2000,
-      // Without this the client builds two Error objects (stack captures) for every request, i.e. for
-      // every JetStream publish, to decorate a failure that almost never comes: about a fifth of the
-      // CPU of a busy relay (bench `messaging`). Failures keep their message and cause.
+      // Without this the client builds Error objects (stack captures) for every request (the
+      // JetStream API calls; publishes go through `JetStreamPublisher`) to decorate a failure that
+      // almost never comes. Failures keep their message and cause.
       noAsyncTraces: true,
     };
     // Our own first-connect loop (not waitOnFirstConnect), so close() can end it.
@@ -133,7 +136,7 @@ export class NatsJetStreamEventBus implements EventBus {
         duplicate_window: 120_000 * MS,
       });
     }
-    return { nc, js: jetstream(nc), jsm, headers };
+    return { nc, js: jetstream(nc), jsm, headers, publisher: new JetStreamPublisher(nc, createInbox()) };
   }
 
   /** Resolves once connected and the stream exists. @throws AllFrameError `unavailable` after `connectTimeoutMs`. */
@@ -158,18 +161,15 @@ export class NatsJetStreamEventBus implements EventBus {
     const deadline = Date.now() + this.#o.publishTimeoutMs;
     // Subscriptions made on this bus before publish see the event, as in-process.
     await settleSetups(this.#setups, this.#o.publishTimeoutMs);
-    const { js, headers } = await this.#connection;
+    const { publisher, headers } = await this.#connection;
     const h = headers();
     for (const [key, value] of Object.entries(event.headers ?? {})) {
       if (HEADER_KEY.test(key) && !/[\r\n]/.test(value)) h.set(key, value);
     }
+    h.set("Nats-Msg-Id", event.id);
+    const subject = `${this.#o.namespace}.${event.type}`;
     await retryUntilStored(
-      () =>
-        js.publish(`${this.#o.namespace}.${event.type}`, payload, {
-          msgID: event.id,
-          headers: h,
-          timeout: Math.min(5000, Math.max(1, deadline - Date.now())),
-        }),
+      () => publisher.publish(subject, payload, h, Math.min(5000, Math.max(1, deadline - Date.now()))),
       { deadline, closed: () => this.#closed, failure: `NATS did not store event ${event.id}` },
     );
   }
@@ -291,6 +291,7 @@ export class NatsJetStreamEventBus implements EventBus {
       if (connected === undefined) return;
       const drained = connected.nc.drain().catch(() => undefined);
       await Promise.race([drained, sleep(5000)]);
+      connected.publisher.close();
       if (!connected.nc.isClosed()) await connected.nc.close();
     })();
     return this.#closing;

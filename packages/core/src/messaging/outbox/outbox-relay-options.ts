@@ -17,6 +17,14 @@ export interface OutboxRelayOptions {
   readonly workerId?: string;
   /** Messages claimed at once; default 100. */
   readonly batchSize?: number;
+  /**
+   * Batches publishing at once while claims come back full (a backlog); a caught-up relay runs one.
+   * Each keeps its keys' order (the claim never hands out a message whose key has an older one
+   * leased, so two batches in flight never share a key). More hide the broker's round trips (one
+   * key's messages go out one after the other) at the cost of more leased messages. Default 1 (plus
+   * one batch claimed ahead while it publishes).
+   */
+  readonly maxBatchesInFlight?: number;
   /** Lease per claim in ms; must exceed the time a batch takes to publish. Default 30000. */
   readonly leaseMs?: number;
   /** Idle wait between polls when nothing is left, in ms; a same-process commit wakes it. Default 1000. */

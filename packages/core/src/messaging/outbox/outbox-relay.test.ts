@@ -1,51 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { FakeSleep } from "../../cqrs/fake-sleep.fixture.ts";
 import { AllFrameError, hasErrorCode } from "../../errors/allframe-error.ts";
-import { createLogger } from "../../observability/logger.ts";
-import { ManualClock } from "../../runtime/clock.ts";
-import { OutboxRelay, type OutboxRelayOptions } from "./outbox-relay.ts";
+import { silentLogger as logger, relaySetup as setup, until } from "./outbox-relay.fixture.ts";
+import { OutboxRelay } from "./outbox-relay.ts";
 import { outboxEvent } from "./outbox-store.contract.ts";
 import type { OutboxStore } from "./outbox-store.ts";
 import { RecordingBus } from "./recording-bus.fixture.ts";
 import { SqliteOutboxStore } from "./sqlite-outbox-store.ts";
-
-const logger = createLogger({ service: "test", level: "silent" });
-
-function setup(maxAttempts = 5, overrides: Partial<OutboxRelayOptions> = {}) {
-  const clock = new ManualClock(Date.parse("2025-01-01T00:00:00Z"));
-  const store = new SqliteOutboxStore({ path: ":memory:", clock, maxAttempts });
-  const bus = new RecordingBus();
-  const sleep = new FakeSleep();
-  const relay = new OutboxRelay({
-    store,
-    bus,
-    logger,
-    sleep: sleep.sleep,
-    workerId: "relay-1",
-    batchSize: 10,
-    baseDelayMs: 100,
-    jitter: 0,
-    ...overrides,
-  });
-  const enqueue = (...ids: [string, string?][]) =>
-    store.transaction((tx) =>
-      store.enqueue(
-        tx,
-        ids.map(([id, key]) => outboxEvent(id, key)),
-      ),
-    );
-  return { clock, store, bus, sleep, relay, enqueue };
-}
-
-/** Lets queued callbacks run until `done()` holds (no timers involved). */
-async function until(done: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 10_000; i++) {
-    if (await done()) return;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-  throw new Error("condition never held");
-}
 
 describe("OutboxRelay", () => {
   it("publishes committed messages, one key in outbox order, then marks them", async () => {

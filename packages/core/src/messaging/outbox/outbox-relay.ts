@@ -11,12 +11,9 @@ import { createLogger, type Logger } from "../../observability/logger.ts";
 import { uuidGenerator } from "../../runtime/clock.ts";
 import { backoffDelay } from "../consumer/backoff.ts";
 import type { EventBus } from "../event-bus.ts";
-import {
-  groupByKey,
-  type OutboxRelayOptions,
-  type OutboxRelayStats,
-  positive,
-} from "./outbox-relay-options.ts";
+import { OutboxBatchPublisher } from "./outbox-batch-publisher.ts";
+import { OutboxMarkQueue } from "./outbox-mark-queue.ts";
+import { type OutboxRelayOptions, type OutboxRelayStats, positive } from "./outbox-relay-options.ts";
 import type { OutboxRecord, OutboxStore } from "./outbox-store.ts";
 
 export type { OutboxRelayOptions, OutboxRelayStats } from "./outbox-relay-options.ts";
@@ -24,21 +21,26 @@ export type { OutboxRelayOptions, OutboxRelayStats } from "./outbox-relay-option
 /**
  * Drains an {@link OutboxStore} into an {@link EventBus}.
  *
- * - Per batch: `claim(batchSize, leaseMs)`, publish, then one `markPublished` for the batch.
- *   Messages with different keys (or none) publish concurrently; one key's messages publish one after
- *   the other in outbox order, each once the broker acknowledged the one before, and when one fails
- *   the rest of its key in the batch are released, so a relay never reorders a key.
- * - The loop pipelines: after a full batch it claims the next while this one publishes, and marks a
- *   batch while the next publishes. At most two batches are leased at once; `stop()` hands back the
- *   one claimed ahead (`release`) and waits for the last mark.
+ * - Per batch: `claim(batchSize, leaseMs)`, publish (`OutboxBatchPublisher`: keys concurrently, one
+ *   key's messages one after the other, each once the broker acknowledged the one before; when one
+ *   fails the rest of its key in the batch are released, so a relay never reorders a key), then
+ *   `markPublished`.
+ * - The loop pipelines: up to `maxBatchesInFlight` batches publish at once (the claim never hands out
+ *   a message whose key has an older one leased, so batches in flight never share a key's run), a
+ *   batch claimed while all of them are busy waits as the one claimed ahead, and marks run beside
+ *   publishing, coalesced (`OutboxMarkQueue`). `stop()` hands back the batch claimed ahead
+ *   (`release`) and waits for the batches in flight and their marks. Once a mark frees a batch's
+ *   keys, commits that came in meanwhile wake the loop again (their messages may have waited on them).
  * - A failed publish is counted with `recordFailure` and retried after the backoff; at the store's
  *   `maxAttempts` it goes to the store's dead letters and the rest of its key flows on.
  * - The loop never dies: a store failure (database down) is logged and retried with backoff.
  * - After an empty or partial batch it sleeps `pollIntervalMs`, or until `notify()` (called by the
- *   store's `onCommit` after each commit that enqueued; see the store for commits of other processes).
+ *   store's `onCommit` after each commit that enqueued; see the store for commits of other processes),
+ *   and then until the batches in flight are published and marked: the commits of that time go out
+ *   in one claim rather than one claim each. Several batches are in flight when claims come back full.
  *
- * @throws AllFrameError `"configuration"` (constructor) for a `batchSize`, `leaseMs` or
- *   `pollIntervalMs` below 1.
+ * @throws AllFrameError `"configuration"` (constructor) for a `batchSize`, `maxBatchesInFlight`,
+ *   `leaseMs` or `pollIntervalMs` below 1.
  * @example
  * const relay = new OutboxRelay({ store: outbox, bus });
  * relay.start();
@@ -47,17 +49,14 @@ export type { OutboxRelayOptions, OutboxRelayStats } from "./outbox-relay-option
 export class OutboxRelay {
   readonly workerId: string;
   readonly #store: OutboxStore;
-  readonly #bus: EventBus;
   readonly #batchSize: number;
+  readonly #batchesInFlight: number;
   readonly #leaseMs: number;
   readonly #pollMs: number;
   readonly #retryDelay: (attempt: number) => number;
   readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly #logger: Logger;
-  #published = 0;
-  #failed = 0;
-  #deadLettered = 0;
-  #batches = 0;
+  readonly #publisher: OutboxBatchPublisher;
   #storeErrors = 0;
   #loop: Promise<void> | undefined;
   #running = false;
@@ -65,12 +64,19 @@ export class OutboxRelay {
   #idle: AbortController | undefined;
   #stopping = new AbortController();
   #offCommit: (() => void) | undefined;
+  /** Commit wake-ups so far: a batch remembers the count at its claim (see `OutboxMarkQueue`). */
+  #wakes = 0;
+  readonly #publishing = new Set<Promise<void>>();
+  #slotFreed: (() => void) | undefined;
+  /** A store failure of a batch in flight or of a mark, thrown at the loop's next step. */
+  #failure: { error: unknown } | undefined;
+  readonly #marks: OutboxMarkQueue;
 
   constructor(opts: OutboxRelayOptions) {
     this.#store = opts.store;
-    this.#bus = opts.bus;
     this.workerId = opts.workerId ?? `relay-${uuidGenerator()}`;
     this.#batchSize = positive("batchSize", opts.batchSize ?? 100);
+    this.#batchesInFlight = positive("maxBatchesInFlight", opts.maxBatchesInFlight ?? 1);
     this.#leaseMs = positive("leaseMs", opts.leaseMs ?? 30_000);
     this.#pollMs = positive("pollIntervalMs", opts.pollIntervalMs ?? 1000);
     const strategy = opts.backoff ?? "exponential";
@@ -86,6 +92,17 @@ export class OutboxRelay {
     this.#logger = (opts.logger ?? createLogger({ service: "outbox-relay" })).child({
       relay: this.workerId,
     });
+    this.#publisher = new OutboxBatchPublisher(this.#store, opts.bus, this.#retryDelay, this.#logger);
+    this.#marks = new OutboxMarkQueue(
+      (ids) => this.#store.markPublished(ids),
+      (wakesAtClaim) => {
+        // Commits came in while these keys were leased: their messages may have been passed over.
+        if (this.#wakes > wakesAtClaim) this.#wake();
+      },
+      (error) => {
+        this.#failure ??= { error };
+      },
+    );
   }
 
   /** Starts the loop (idempotent while running). */
@@ -97,15 +114,21 @@ export class OutboxRelay {
     this.#loop = this.#run();
   }
 
-  /** Ends the idle wait at once: there is something to publish. A no-op while a batch runs. */
+  /** Ends the idle wait at once: there is something to publish (a busy loop claims again right after). */
   notify(): void {
+    this.#wakes++;
+    this.#wake();
+  }
+
+  #wake(): void {
     this.#wakeRequested = true;
     this.#idle?.abort();
   }
 
   /**
-   * Stops the loop: the batch in flight finishes (published and marked), nothing new is claimed.
-   * Resolves when the loop has ended, or when `signal` aborts (the batch's remaining messages are then
+   * Stops the loop: the batches in flight finish (published and marked), the one claimed ahead is
+   * released, nothing new is claimed.
+   * Resolves when the loop has ended, or when `signal` aborts (the batches' remaining messages are then
    * published again by whoever claims them after the lease). Does not close the store or the bus.
    */
   async stop(signal?: AbortSignal): Promise<void> {
@@ -148,7 +171,7 @@ export class OutboxRelay {
   async runOnce(): Promise<number> {
     const batch = await this.#claim();
     if (batch.length === 0) return 0;
-    const { published, failure } = await this.#publish(batch);
+    const { published, failure } = await this.#publisher.publish(batch);
     // Mark what went out even when some group failed on the store: fewer duplicates later.
     await this.#store.markPublished(published);
     if (failure !== undefined) throw failure.reason;
@@ -159,95 +182,42 @@ export class OutboxRelay {
     return this.#store.claim(this.#batchSize, this.#leaseMs, this.workerId);
   }
 
-  /** Publishes a claimed batch; answers the ids that went out and the first store failure, if any. */
-  async #publish(batch: readonly OutboxRecord[]): Promise<{
-    published: string[];
-    failure: PromiseRejectedResult | undefined;
-  }> {
-    this.#batches++;
-    const published: string[] = [];
-    const results = await Promise.allSettled(
-      groupByKey(batch).map((group) => this.#publishInOrder(group, published)),
-    );
-    return { published, failure: results.find((r) => r.status === "rejected") };
-  }
-
-  async #publishInOrder(group: readonly OutboxRecord[], published: string[]): Promise<void> {
-    for (const [index, record] of group.entries()) {
-      try {
-        await this.#bus.publish(record.event);
-        published.push(record.id);
-        this.#published++;
-      } catch (error) {
-        this.#failed++;
-        const outcome = await this.#store.recordFailure(
-          record.id,
-          error,
-          this.#retryDelay(record.attempts + 1),
-        );
-        const log = { err: error, messageId: record.id, type: record.event.type, attempts: outcome.attempts };
-        if (outcome.deadLettered) {
-          this.#deadLettered++;
-          this.#logger.error(log, "outbox message dead-lettered");
-          continue;
-        }
-        this.#logger.warn(log, "outbox publish failed; will retry");
-        await this.#store.release(group.slice(index + 1).map((r) => r.id));
-        return;
-      }
-    }
-  }
-
   /** Counters and the current backlog (one store query). */
   async stats(): Promise<OutboxRelayStats> {
     return {
       backlog: await this.#store.backlog(),
-      published: this.#published,
-      failed: this.#failed,
-      deadLettered: this.#deadLettered,
-      batches: this.#batches,
+      published: this.#publisher.published,
+      failed: this.#publisher.failed,
+      deadLettered: this.#publisher.deadLettered,
+      batches: this.#publisher.batches,
       storeErrors: this.#storeErrors,
       running: this.#running,
     };
   }
 
   /**
-   * `runOnce` over and over, pipelined: while a full batch publishes, the next one is claimed (it
-   * cannot hold a key of this one, whose messages are leased), and a batch's mark runs while the next
-   * one publishes. A mark's failure surfaces at the next step that waits for it.
+   * `runOnce` over and over, pipelined (see the class): claim, hand the batch to a free publishing
+   * slot (waiting for one as the batch claimed ahead), claim again at once after a full batch; after
+   * a partial one, wait for a wake-up (or the poll) and for the batches in flight and their marks.
    */
   async #run(): Promise<void> {
     let failures = 0;
-    let next: Promise<OutboxRecord[]> | undefined;
-    let marking: Promise<void> = Promise.resolve();
-    const marked = (): Promise<void> => {
-      const pending = marking;
-      marking = Promise.resolve();
-      return pending;
-    };
+    let ahead: OutboxRecord[] = [];
     while (this.#running) {
       this.#wakeRequested = false;
-      let claimed: number;
+      let claimed = 0;
       try {
-        const prefetched = next;
-        next = undefined;
-        let batch = prefetched === undefined ? [] : await prefetched;
-        if (batch.length === 0) {
-          // The keys of the batch being marked are free only once it is: claim after the mark.
-          await marked();
-          batch = await this.#claim();
-        }
-        claimed = batch.length;
+        const failure = this.#failure;
+        this.#failure = undefined;
+        if (failure !== undefined) throw failure.error;
+        const wakes = this.#wakes;
+        ahead = await this.#claim();
+        claimed = ahead.length;
         if (claimed > 0) {
-          if (claimed === this.#batchSize && this.#running) {
-            next = this.#claim();
-            next.catch(() => undefined); // awaited (and reported) at the next step
-          }
-          const { published, failure } = await this.#publish(batch);
-          await marked();
-          marking = this.#store.markPublished(published);
-          marking.catch(() => undefined); // awaited (and reported) at the next step
-          if (failure !== undefined) throw failure.reason;
+          await this.#batchFinished(this.#batchesInFlight);
+          if (!this.#running) break;
+          this.#launch(ahead, wakes);
+          ahead = [];
         }
         failures = 0;
       } catch (error) {
@@ -258,17 +228,60 @@ export class OutboxRelay {
         await this.#wait(wait, false);
         continue;
       }
-      if (claimed < this.#batchSize && !this.#wakeRequested) await this.#wait(this.#pollMs, true);
+      if (claimed < this.#batchSize) {
+        if (!this.#wakeRequested) await this.#wait(this.#pollMs, true);
+        // Caught up: what commits meanwhile waits for the batches in flight and their marks (their keys
+        // are free then) and goes out in one claim, not one claim per commit (each a database round
+        // trip the writers pay for).
+        await this.#batchFinished(1);
+        await this.#marks.settled();
+      }
     }
-    await this.#wind(marked(), next);
+    await this.#wind(ahead);
   }
 
-  /** After the loop: waits for the last mark, and hands a batch claimed ahead back at once. */
-  async #wind(marking: Promise<void>, next: Promise<OutboxRecord[]> | undefined): Promise<void> {
+  /** Publishes `batch` in the background, then queues its mark; a store failure goes to `#failure`. */
+  #launch(batch: readonly OutboxRecord[], wakes: number): void {
+    const task = this.#publisher
+      .publish(batch)
+      .then(({ published, failure }) => {
+        // Mark what went out even when some group failed on the store: fewer duplicates later.
+        this.#marks.add(published, wakes);
+        if (failure !== undefined) throw failure.reason;
+      })
+      .catch((error: unknown) => {
+        this.#failure ??= { error };
+      })
+      .finally(() => {
+        this.#publishing.delete(task);
+        this.#slotFreed?.();
+      });
+    this.#publishing.add(task);
+  }
+
+  /** Resolves once fewer than `below` batches publish, or at `stop()`. */
+  async #batchFinished(below: number): Promise<void> {
+    while (this.#running && this.#publishing.size >= below) {
+      const freed = new Promise<void>((resolve) => {
+        this.#slotFreed = resolve;
+      });
+      const onStop = () => this.#slotFreed?.();
+      this.#stopping.signal.addEventListener("abort", onStop, { once: true });
+      await freed;
+      this.#stopping.signal.removeEventListener("abort", onStop);
+      this.#slotFreed = undefined;
+    }
+  }
+
+  /** After the loop: waits for the batches in flight and their marks; hands a batch claimed ahead back. */
+  async #wind(ahead: readonly OutboxRecord[]): Promise<void> {
     try {
-      await marking;
-      const ahead = (await next) ?? [];
+      await Promise.all(this.#publishing);
+      await this.#marks.settled();
+      const failure = this.#failure;
+      this.#failure = undefined;
       if (ahead.length > 0) await this.#store.release(ahead.map((r) => r.id));
+      if (failure !== undefined) throw failure.error;
     } catch (error) {
       this.#storeErrors++;
       this.#logger.warn({ err: error }, "outbox relay stop: store failed; leases expire on their own");

@@ -16,6 +16,8 @@ export class RecordingBus implements EventBus {
   #gate: Promise<void> | undefined;
   #open: (() => void) | undefined;
   #onHeld: (() => void) | undefined;
+  /** Publishes waiting at the gate now. */
+  waiting = 0;
 
   /** Ids in publish order. */
   get ids(): string[] {
@@ -40,7 +42,9 @@ export class RecordingBus implements EventBus {
   async publish(event: EventEnvelope): Promise<void> {
     if (this.#gate !== undefined) {
       this.#onHeld?.();
+      this.waiting++;
       await this.#gate;
+      this.waiting--;
     }
     if (this.poison.has(event.id)) throw new TypeError(`cannot publish ${event.id}`);
     if (this.failNext > 0) {
