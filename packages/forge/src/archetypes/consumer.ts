@@ -124,6 +124,8 @@ export const consumerArchetype: Archetype = {
       `,
     );
     const durable = consumer.dlq !== false;
+    /** The event the generated poison-message test publishes with bad data. */
+    const poisoned = events[0];
     return {
       imports: [
         durable
@@ -214,12 +216,12 @@ export const consumerArchetype: Archetype = {
                 assert.equal(status, 404);
               });
               ${
-                events.length === 0
+                poisoned === undefined
                   ? ""
                   : code`
-                    it("dead-letters a poison ${events[0]} (data not an object) at once, while the next one is sent", async () => {
-                      await svc.publish(${str(events[0] ?? "")}, "not an object");
-                      await svc.publish(${str(events[0] ?? "")}, { reference: "after-poison" });
+                    it("dead-letters a poison ${poisoned} (data not an object) at once, while the next one is sent", async () => {
+                      await svc.publish(${str(poisoned)}, "not an object");
+                      await svc.publish(${str(poisoned)}, { reference: "after-poison" });
                       const letters = await svc.waitFor(async () => {
                         const { body } = await svc.request<{ items: Array<{ attempts: number; error: { message: string } }> }>("/dlq");
                         return body.items.length === 1 ? body.items : undefined;
