@@ -19,6 +19,7 @@ import { invokeGrpcExplorer, openGrpcExplorer } from "../../core/src/router/grpc
 import { browserSkipReason, launchBrowser, screenshotPath } from "../../core/src/testing/browser.ts";
 import { startNats } from "../../core/src/testing/nats-server.ts";
 import { blockNonLoopback, recordPageProblems } from "../../core/src/testing/page-guard.driver.ts";
+import { eventually } from "./reference-flow.scenario.ts";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const BIN = join(REPO, "packages/cli/bin/allframe.js");
@@ -98,21 +99,6 @@ function startDev(
       await exited;
     },
   };
-}
-
-/** Polls `probe` every 100 ms until it returns a value, or fails after `ms` with `what`. */
-async function eventually<T>(
-  what: () => string,
-  ms: number,
-  probe: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) assert.fail(what());
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe("ignite the reference architecture, verify it, run it", () => {

@@ -29,6 +29,7 @@ import {
   closeAnalyticsWindow,
   devToken,
   eventually,
+  notified,
   observe,
   PORTS,
   placeOrder,
@@ -151,17 +152,7 @@ async function poisonToDlq(bus: EventBus): Promise<void> {
   await bus.publish(poison);
   const fine = createEvent("PaymentSucceeded", { id: "order-after-poison" }, { source: "e2e" });
   await bus.publish(fine);
-  await eventually(
-    () => "the event after the poison one was not delivered",
-    10_000,
-    async () => {
-      const { body } = await call<{ items: Array<{ eventId: string }> }>(
-        PORTS.notification,
-        "/notifications",
-      );
-      return body.items.some((n) => n.eventId === fine.id) ? true : undefined;
-    },
-  );
+  await notified(fine.id, "the event after the poison one was not delivered");
   const letter = await eventually(
     () => "the poison event never reached the DLQ",
     15_000,
@@ -253,16 +244,10 @@ describe("the reference system, end to end", () => {
 
       const published = createEvent("OrderCreated", { id: "order-during-restart" }, { source: "e2e" });
       await system.restart("notification-service", () => (observer as EventBus).publish(published));
-      await eventually(
-        () => "an OrderCreated published while notification-service restarted was lost",
+      await notified(
+        published.id,
+        "an OrderCreated published while notification-service restarted was lost",
         15_000,
-        async () => {
-          const { body } = await call<{ items: Array<{ eventId: string }> }>(
-            PORTS.notification,
-            "/notifications",
-          );
-          return body.items.some((n) => n.eventId === published.id) ? true : undefined;
-        },
       );
     } finally {
       await system?.stop();

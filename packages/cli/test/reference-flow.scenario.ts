@@ -39,6 +39,24 @@ export async function eventually<T>(
   }
 }
 
+/**
+ * Waits until notification-service lists a notification for the bus event `eventId` (its
+ * `/notifications` items carry the event's id); fails after `ms` with `what`.
+ */
+export function notified(eventId: string, what: string, ms = 10_000): Promise<true> {
+  return eventually(
+    () => what,
+    ms,
+    async () => {
+      const { body } = await call<{ items: Array<{ eventId: string }> }>(
+        PORTS.notification,
+        "/notifications",
+      );
+      return body.items.some((n) => n.eventId === eventId) ? true : undefined;
+    },
+  );
+}
+
 /** JSON over HTTP: the status and the parsed body. */
 export async function call<T = Record<string, unknown>>(
   port: number,

@@ -8,16 +8,15 @@
  * node_modules (which links `@allframe/core` and `dataloader`), so no install is needed.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it, mock } from "node:test";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import * as core from "@allframe/core";
-import { ignite } from "../ignite/ignite.ts";
-import { runInWorkspace } from "../verify/workspace-process.ts";
-
-const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
+import {
+  assertTypecheckAndLint,
+  runGeneratedTests,
+  useBorrowedWorkspace,
+} from "../verify/borrowed-workspace.fixture.ts";
 
 const ARCHITECTURE = `
 [architecture]
@@ -66,22 +65,11 @@ interface UserPart {
 }
 
 describe("generated bff: typed clients, DataLoader batching, stale-while-revalidate, degraded fields", () => {
-  let root: string;
-  let workspace: string;
-  const read = (path: string) => readFile(join(workspace, "services", path), "utf8");
+  const workspace = useBorrowedWorkspace(ARCHITECTURE, { name: "bff" });
+  const read = (path: string) => workspace.read(`services/${path}`);
   const load = async (service: string): Promise<CreateService> =>
-    (await import(pathToFileURL(join(workspace, "services", service, "src/service.ts")).href)).createService;
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), "allframe-bff-"));
-    workspace = join(root, "shop");
-    await writeFile(join(root, "architecture.toml"), ARCHITECTURE);
-    const result = await ignite({ configPath: join(root, "architecture.toml"), outDir: workspace });
-    assert.ok(result.ok, JSON.stringify(result.diagnostics, null, 2));
-    await symlink(join(REPO, "node_modules"), join(workspace, "node_modules"), "dir");
-  });
-  after(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+    (await import(pathToFileURL(join(workspace.dir, "services", service, "src/service.ts")).href))
+      .createService;
 
   it("generates a typed client of user-service, batched reads through DataLoader and the dependency", async () => {
     const client = await read("web-bff/src/clients/user-service-client.ts");
@@ -109,34 +97,18 @@ describe("generated bff: typed clients, DataLoader batching, stale-while-revalid
   });
 
   it("passes the generated tests, the type-check and the lint", async () => {
-    const tests = await runInWorkspace(workspace, process.execPath, [
-      "--test",
+    const tests = await runGeneratedTests(workspace.dir, [
       "services/web-bff/src/service.test.ts",
       "services/web-bff/src/clients/user-service-client.test.ts",
       "services/web-bff/src/aggregators/record-reader.test.ts",
       "services/web-bff/src/presentation/handlers/per-user.test.ts",
     ]);
-    assert.equal(tests.code, 0, tests.output);
-    assert.match(tests.output, /ONE upstream call \(no N\+1\)/);
-    assert.match(tests.output, /then stale while one refresh runs/);
-    assert.match(tests.output, /refuses the next with rate-limited, per user/);
-    assert.match(tests.output, /answers user degraded, naming user-service, when it is unreachable/);
-    assert.match(tests.output, /^ℹ fail 0$/m, tests.output);
-    const tsc = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/typescript/bin/tsc"),
-      "-p",
-      "tsconfig.json",
-      "--pretty",
-      "false",
-    ]);
-    assert.equal(tsc.code, 0, tsc.output);
-    const lint = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/@biomejs/biome/bin/biome"),
-      "check",
-      "--error-on-warnings",
-      "services",
-    ]);
-    assert.equal(lint.code, 0, lint.output);
+    assert.match(tests, /ONE upstream call \(no N\+1\)/);
+    assert.match(tests, /then stale while one refresh runs/);
+    assert.match(tests, /refuses the next with rate-limited, per user/);
+    assert.match(tests, /answers user degraded, naming user-service, when it is unreachable/);
+    assert.match(tests, /^ℹ fail 0$/m, tests);
+    await assertTypecheckAndLint(workspace.dir);
   });
 
   describe("running against the real user-service", () => {

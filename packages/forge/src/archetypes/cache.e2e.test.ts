@@ -6,20 +6,19 @@
  * entries, that Redis holds the TTL, and that an invalidation event on one instance reaches both.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
 import { createClient } from "redis";
 import { startRedis } from "../../../core/src/testing/redis-server.ts";
 import { type CreateServiceFn, startService } from "../../../core/src/testing/service-harness.ts";
-import { ignite } from "../ignite/ignite.ts";
-import { runInWorkspace } from "../verify/workspace-process.ts";
-
-const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
+import {
+  assertTypecheckAndLint,
+  runGeneratedTests,
+  useBorrowedWorkspace,
+} from "../verify/borrowed-workspace.fixture.ts";
 
 const ARCHITECTURE = `
 [architecture]
@@ -36,20 +35,8 @@ invalidation = ["ProductUpdated", "ProductDeleted"]
 `;
 
 describe("generated cache: read-through, TTL, invalidation, Redis", () => {
-  let root: string;
-  let workspace: string;
-  const read = (path: string) => readFile(join(workspace, "services/product-cache", path), "utf8");
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), "allframe-cache-"));
-    workspace = join(root, "shop");
-    await writeFile(join(root, "architecture.toml"), ARCHITECTURE);
-    const result = await ignite({ configPath: join(root, "architecture.toml"), outDir: workspace });
-    assert.ok(result.ok, JSON.stringify(result.diagnostics, null, 2));
-    await symlink(join(REPO, "node_modules"), join(workspace, "node_modules"), "dir");
-  });
-  after(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  const workspace = useBorrowedWorkspace(ARCHITECTURE, { name: "cache" });
+  const read = (path: string) => workspace.read(`services/product-cache/${path}`);
 
   it("opens the store from REDIS_URL and loads misses from CACHE_SOURCE_URL", async () => {
     const service = await read("src/service.ts");
@@ -67,28 +54,10 @@ describe("generated cache: read-through, TTL, invalidation, Redis", () => {
   });
 
   it("passes its generated tests, the type-check and the lint", async () => {
-    const tests = await runInWorkspace(workspace, process.execPath, [
-      "--test",
-      "services/product-cache/src/service.test.ts",
-    ]);
-    assert.equal(tests.code, 0, tests.output);
-    assert.match(tests.output, /reads a miss through from CACHE_SOURCE_URL once for concurrent readers/);
-    assert.match(tests.output, /^ℹ pass 5$/m, tests.output);
-    const tsc = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/typescript/bin/tsc"),
-      "-p",
-      "tsconfig.json",
-      "--pretty",
-      "false",
-    ]);
-    assert.equal(tsc.code, 0, tsc.output);
-    const lint = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/@biomejs/biome/bin/biome"),
-      "check",
-      "--error-on-warnings",
-      "services",
-    ]);
-    assert.equal(lint.code, 0, lint.output);
+    const tests = await runGeneratedTests(workspace.dir, ["services/product-cache/src/service.test.ts"]);
+    assert.match(tests, /reads a miss through from CACHE_SOURCE_URL once for concurrent readers/);
+    assert.match(tests, /^ℹ pass 5$/m, tests);
+    await assertTypecheckAndLint(workspace.dir);
   });
 
   it("shares entries between two instances on Redis, with Redis expiry, and invalidates them for both", async () => {
@@ -105,7 +74,7 @@ describe("generated cache: read-through, TTL, invalidation, Redis", () => {
     const raw = createClient({ url: redis.url });
     await raw.connect();
     const module = (await import(
-      pathToFileURL(join(workspace, "services/product-cache/src/service.ts")).href
+      pathToFileURL(join(workspace.dir, "services/product-cache/src/service.ts")).href
     )) as {
       createService: CreateServiceFn;
     };

@@ -7,15 +7,12 @@
  * (which links `@allframe/core`), so no install is needed.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
-import { ignite } from "../ignite/ignite.ts";
-import { runInWorkspace } from "../verify/workspace-process.ts";
-
-const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
+import { describe, it } from "node:test";
+import {
+  assertTypecheckAndLint,
+  runGeneratedTests,
+  useBorrowedWorkspace,
+} from "../verify/borrowed-workspace.fixture.ts";
 
 const ARCHITECTURE = `
 [architecture]
@@ -44,20 +41,8 @@ max_retries = 2
 `;
 
 describe("generated messaging wiring: stateless with the outbox, consumer with a durable DLQ", () => {
-  let root: string;
-  let workspace: string;
-  const read = (path: string) => readFile(join(workspace, "services", path), "utf8");
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), "allframe-outbox-"));
-    workspace = join(root, "shop");
-    await writeFile(join(root, "architecture.toml"), ARCHITECTURE);
-    const result = await ignite({ configPath: join(root, "architecture.toml"), outDir: workspace });
-    assert.ok(result.ok, JSON.stringify(result.diagnostics, null, 2));
-    await symlink(join(REPO, "node_modules"), join(workspace, "node_modules"), "dir");
-  });
-  after(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  const workspace = useBorrowedWorkspace(ARCHITECTURE, { name: "outbox" });
+  const read = (path: string) => workspace.read(`services/${path}`);
 
   it("writes each change and its event in one outbox transaction instead of publishing on the bus", async () => {
     const products = await read("catalog-service/src/application/product-service.ts");
@@ -109,28 +94,12 @@ describe("generated messaging wiring: stateless with the outbox, consumer with a
   });
 
   it("passes the services' generated tests, the type-check and the lint", async () => {
-    const tests = await runInWorkspace(workspace, process.execPath, [
-      "--test",
+    const tests = await runGeneratedTests(workspace.dir, [
       "services/catalog-service/src/service.test.ts",
       "services/mailer-service/src/service.test.ts",
     ]);
-    assert.equal(tests.code, 0, tests.output);
-    assert.match(tests.output, /publishes ProductCreated through the transactional outbox/);
-    assert.match(tests.output, /^ℹ pass 13$/m, tests.output);
-    const tsc = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/typescript/bin/tsc"),
-      "-p",
-      "tsconfig.json",
-      "--pretty",
-      "false",
-    ]);
-    assert.equal(tsc.code, 0, tsc.output);
-    const lint = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/@biomejs/biome/bin/biome"),
-      "check",
-      "--error-on-warnings",
-      "services",
-    ]);
-    assert.equal(lint.code, 0, lint.output);
+    assert.match(tests, /publishes ProductCreated through the transactional outbox/);
+    assert.match(tests, /^ℹ pass 13$/m, tests);
+    await assertTypecheckAndLint(workspace.dir);
   });
 });

@@ -8,15 +8,16 @@
  * node_modules (which links `@allframe/core`), so no install is needed.
  */
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
-import { ignite } from "../ignite/ignite.ts";
+import { before, describe, it } from "node:test";
+import {
+  assertTypecheckAndLint,
+  runGeneratedTests,
+  useBorrowedWorkspace,
+} from "../verify/borrowed-workspace.fixture.ts";
 import { runInWorkspace } from "../verify/workspace-process.ts";
 
-const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
 const SERVICES = ["order-service", "inventory-service", "payment-gateway", "notification-service"];
 
 const ARCHITECTURE = `
@@ -149,21 +150,11 @@ describe("CreateOrderSaga through real participants", () => {
 `;
 
 describe("generated saga participants: order-service's saga through inventory-service and payment-gateway", () => {
-  let root: string;
-  let workspace: string;
-  const read = (path: string) => readFile(join(workspace, "services", path), "utf8");
+  const workspace = useBorrowedWorkspace(ARCHITECTURE, { name: "saga" });
+  const read = (path: string) => workspace.read(`services/${path}`);
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), "allframe-saga-"));
-    workspace = join(root, "shop");
-    await writeFile(join(root, "architecture.toml"), ARCHITECTURE);
-    const result = await ignite({ configPath: join(root, "architecture.toml"), outDir: workspace });
-    assert.ok(result.ok, JSON.stringify(result.diagnostics, null, 2));
-    await symlink(join(REPO, "node_modules"), join(workspace, "node_modules"), "dir");
-    await mkdir(join(workspace, "e2e"));
-    await writeFile(join(workspace, "e2e", "saga-flow.test.ts"), FLOW_TEST);
-  });
-  after(async () => {
-    await rm(root, { recursive: true, force: true });
+    await mkdir(join(workspace.dir, "e2e"));
+    await writeFile(join(workspace.dir, "e2e", "saga-flow.test.ts"), FLOW_TEST);
   });
 
   it("routes each command by its noun and documents the mapping", async () => {
@@ -181,7 +172,7 @@ describe("generated saga participants: order-service's saga through inventory-se
       readme,
       /\| CreateShipment +\| step +\| order-service +\| records it in the orchestrator's store; then publishes ShipmentDispatched *\|/,
     );
-    const doc = await readFile(join(workspace, "docs", "architecture.md"), "utf8");
+    const doc = await workspace.read("docs/architecture.md");
     assert.match(doc, /## Sagas[\s\S]*\| ReleaseInventory +\| compensation +\| inventory-service +\|/);
     assert.match(
       await read("payment-gateway/src/service.ts"),
@@ -194,39 +185,20 @@ describe("generated saga participants: order-service's saga through inventory-se
   });
 
   it("completes and compensates through the real participants on one bus", async () => {
-    const flow = await runInWorkspace(workspace, process.execPath, ["--test", "e2e/saga-flow.test.ts"]);
+    const flow = await runInWorkspace(workspace.dir, process.execPath, ["--test", "e2e/saga-flow.test.ts"]);
     assert.equal(flow.code, 0, flow.output);
     assert.match(flow.output, /^ℹ pass 2$/m, flow.output);
   });
 
   it("passes the services' generated tests, the type-check and the lint", async () => {
-    const tests = await runInWorkspace(workspace, process.execPath, [
-      "--test",
+    const tests = await runGeneratedTests(workspace.dir, [
       ...SERVICES.slice(0, 3).map((s) => `services/${s}/src/service.test.ts`),
     ]);
-    assert.equal(tests.code, 0, tests.output);
+    assert.match(tests, /carries out ReservePayment for order-service's saga once per idempotency key/);
     assert.match(
-      tests.output,
-      /carries out ReservePayment for order-service's saga once per idempotency key/,
-    );
-    assert.match(
-      tests.output,
+      tests,
       /compensates completed steps in reverse when ReservePayment fails, and cancels the Order/,
     );
-    const tsc = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/typescript/bin/tsc"),
-      "-p",
-      "tsconfig.json",
-      "--pretty",
-      "false",
-    ]);
-    assert.equal(tsc.code, 0, tsc.output);
-    const lint = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/@biomejs/biome/bin/biome"),
-      "check",
-      "--error-on-warnings",
-      "services",
-    ]);
-    assert.equal(lint.code, 0, lint.output);
+    await assertTypecheckAndLint(workspace.dir);
   });
 });

@@ -6,16 +6,17 @@
  * The workspace borrows this checkout's node_modules (which links `@allframe/core`).
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
 import { type PostgresServer, startPostgres } from "../../../core/src/testing/postgres-server.ts";
-import { ignite } from "../ignite/ignite.ts";
+import {
+  assertTypecheckAndLint,
+  runGeneratedTests,
+  useBorrowedWorkspace,
+} from "../verify/borrowed-workspace.fixture.ts";
 import { runInWorkspace } from "../verify/workspace-process.ts";
 
-const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
 const MIGRATION = "0001_create_products_order_items";
 
 const ARCHITECTURE = `
@@ -44,13 +45,12 @@ console.log(JSON.stringify({ created: created.status, read: read.status, name: r
 `;
 
 describe("generated schema migrations of a stateless service", () => {
-  let root: string;
-  let workspace: string;
+  const workspace = useBorrowedWorkspace(ARCHITECTURE, { name: "migrations" });
   let postgres: PostgresServer;
-  const read = (path: string) => readFile(join(workspace, "services/catalog-service", path), "utf8");
+  const read = (path: string) => workspace.read(`services/catalog-service/${path}`);
   /** Runs `args` in the workspace with extra environment variables. */
   const runWith = (env: Record<string, string>, args: string[]) =>
-    runInWorkspace(workspace, "env", [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...args]);
+    runInWorkspace(workspace.dir, "env", [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...args]);
   /** `npm run migrate -- <args>` in the service, as users type it (npm takes seconds; used once per engine). */
   const npmMigrate = (url: string, ...args: string[]) =>
     runWith({ DATABASE_URL: url }, [
@@ -68,18 +68,11 @@ describe("generated schema migrations of a stateless service", () => {
     runWith({ DATABASE_URL: url }, [process.execPath, "services/catalog-service/src/migrate.ts", ...args]);
 
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), "allframe-migrations-"));
-    workspace = join(root, "shop");
-    await writeFile(join(root, "architecture.toml"), ARCHITECTURE);
-    const result = await ignite({ configPath: join(root, "architecture.toml"), outDir: workspace });
-    assert.ok(result.ok, JSON.stringify(result.diagnostics, null, 2));
-    await symlink(join(REPO, "node_modules"), join(workspace, "node_modules"), "dir");
-    await writeFile(join(workspace, "probe.ts"), PROBE);
+    await writeFile(join(workspace.dir, "probe.ts"), PROBE);
     postgres = await startPostgres();
   });
   after(async () => {
     await postgres?.stop();
-    await rm(root, { recursive: true, force: true });
   });
 
   it("writes one migration creating each entity's table and unique id index in both dialects", async () => {
@@ -98,7 +91,7 @@ describe("generated schema migrations of a stateless service", () => {
     }
     const pkg = JSON.parse(await read("package.json")) as { scripts: Record<string, string> };
     assert.equal(pkg.scripts.migrate, "node src/migrate.ts");
-    const tsconfig = JSON.parse(await readFile(join(workspace, "tsconfig.json"), "utf8")) as {
+    const tsconfig = JSON.parse(await workspace.read("tsconfig.json")) as {
       include: string[];
     };
     assert.ok(tsconfig.include.includes("services/*/migrations/**/*.ts"));
@@ -118,31 +111,13 @@ describe("generated schema migrations of a stateless service", () => {
   });
 
   it("passes the generated tests, the type-check and the lint", async () => {
-    const tests = await runInWorkspace(workspace, process.execPath, [
-      "--test",
-      "services/catalog-service/src/service.test.ts",
-    ]);
-    assert.equal(tests.code, 0, tests.output);
-    assert.match(tests.output, /✔ migrates a fresh SQLite database at start, once/);
-    const tsc = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/typescript/bin/tsc"),
-      "-p",
-      "tsconfig.json",
-      "--pretty",
-      "false",
-    ]);
-    assert.equal(tsc.code, 0, tsc.output);
-    const lint = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/@biomejs/biome/bin/biome"),
-      "check",
-      "--error-on-warnings",
-      "services",
-    ]);
-    assert.equal(lint.code, 0, lint.output);
+    const tests = await runGeneratedTests(workspace.dir, ["services/catalog-service/src/service.test.ts"]);
+    assert.match(tests, /✔ migrates a fresh SQLite database at start, once/);
+    await assertTypecheckAndLint(workspace.dir);
   });
 
   it("npm run migrate reports, applies and reverts on a SQLite file", async () => {
-    const url = `sqlite:${join(root, "cli.sqlite")}`;
+    const url = `sqlite:${join(workspace.root, "cli.sqlite")}`;
     const status = await npmMigrate(url, "status");
     assert.equal(status.code, 0, status.output);
     assert.match(status.output, new RegExp(`^pending  ${MIGRATION}$`, "m"));

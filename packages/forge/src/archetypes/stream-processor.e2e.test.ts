@@ -5,18 +5,17 @@
  * service mid-window on a real PostgreSQL (`startPostgres`) and checks the window result.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
 import { startPostgres } from "../../../core/src/testing/postgres-server.ts";
 import type { CreateServiceFn } from "../../../core/src/testing/service-harness.ts";
 import { startService } from "../../../core/src/testing/service-harness.ts";
-import { ignite } from "../ignite/ignite.ts";
-import { runInWorkspace } from "../verify/workspace-process.ts";
-
-const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
+import {
+  assertTypecheckAndLint,
+  runGeneratedTests,
+  useBorrowedWorkspace,
+} from "../verify/borrowed-workspace.fixture.ts";
 
 const ARCHITECTURE = `
 [architecture]
@@ -35,20 +34,8 @@ late_arrival_tolerance_seconds = 30
 `;
 
 describe("generated stream-processor: durable window state", () => {
-  let root: string;
-  let workspace: string;
-  const read = (path: string) => readFile(join(workspace, "services/analytics-processor", path), "utf8");
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), "allframe-stream-"));
-    workspace = join(root, "shop");
-    await writeFile(join(root, "architecture.toml"), ARCHITECTURE);
-    const result = await ignite({ configPath: join(root, "architecture.toml"), outDir: workspace });
-    assert.ok(result.ok, JSON.stringify(result.diagnostics, null, 2));
-    await symlink(join(REPO, "node_modules"), join(workspace, "node_modules"), "dir");
-  });
-  after(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  const workspace = useBorrowedWorkspace(ARCHITECTURE, { name: "stream" });
+  const read = (path: string) => workspace.read(`services/analytics-processor/${path}`);
 
   it("keeps the windows in DATABASE_URL's store and does not flush them at shutdown", async () => {
     const service = await read("src/service.ts");
@@ -68,35 +55,19 @@ describe("generated stream-processor: durable window state", () => {
   });
 
   it("passes its generated tests (including a restart on a SQLite file), the type-check and the lint", async () => {
-    const tests = await runInWorkspace(workspace, process.execPath, [
-      "--test",
+    const tests = await runGeneratedTests(workspace.dir, [
       "services/analytics-processor/src/service.test.ts",
     ]);
-    assert.equal(tests.code, 0, tests.output);
-    assert.match(tests.output, /keeps an open window across a restart on a SQLite file/);
-    assert.match(tests.output, /^ℹ pass 6$/m, tests.output);
-    const tsc = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/typescript/bin/tsc"),
-      "-p",
-      "tsconfig.json",
-      "--pretty",
-      "false",
-    ]);
-    assert.equal(tsc.code, 0, tsc.output);
-    const lint = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/@biomejs/biome/bin/biome"),
-      "check",
-      "--error-on-warnings",
-      "services",
-    ]);
-    assert.equal(lint.code, 0, lint.output);
+    assert.match(tests, /keeps an open window across a restart on a SQLite file/);
+    assert.match(tests, /^ℹ pass 6$/m, tests);
+    await assertTypecheckAndLint(workspace.dir);
   });
 
   it("closes a window with every event after a restart mid-window on PostgreSQL, publishing it once", async () => {
     const server = await startPostgres();
     try {
       const module = (await import(
-        pathToFileURL(join(workspace, "services/analytics-processor/src/service.ts")).href
+        pathToFileURL(join(workspace.dir, "services/analytics-processor/src/service.ts")).href
       )) as { createService: CreateServiceFn };
       const env = { LOG_LEVEL: "silent", DATABASE_URL: await server.createDatabase("stream") };
       const at = (seconds: number) => new Date(Date.UTC(2032, 0, 1, 0, 0, seconds)).toISOString();

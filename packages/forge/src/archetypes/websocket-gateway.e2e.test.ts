@@ -7,19 +7,18 @@
  * a client of each once, and that presence spans both.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
 import { SignJWT } from "jose";
 import { WebSocket } from "ws";
 import { startRedis } from "../../../core/src/testing/redis-server.ts";
 import { type CreateServiceFn, startService } from "../../../core/src/testing/service-harness.ts";
-import { ignite } from "../ignite/ignite.ts";
-import { runInWorkspace } from "../verify/workspace-process.ts";
-
-const REPO = fileURLToPath(new URL("../../../../", import.meta.url));
+import {
+  assertTypecheckAndLint,
+  runGeneratedTests,
+  useBorrowedWorkspace,
+} from "../verify/borrowed-workspace.fixture.ts";
 
 const ARCHITECTURE = `
 [architecture]
@@ -76,20 +75,8 @@ async function subscriber(url: string, sub: string, events: string[]) {
 }
 
 describe("generated websocket-gateway: JWT authorization and Redis fan-out", () => {
-  let root: string;
-  let workspace: string;
-  const read = (path: string) => readFile(join(workspace, "services/realtime-gateway", path), "utf8");
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), "allframe-realtime-"));
-    workspace = join(root, "shop");
-    await writeFile(join(root, "architecture.toml"), ARCHITECTURE);
-    const result = await ignite({ configPath: join(root, "architecture.toml"), outDir: workspace });
-    assert.ok(result.ok, JSON.stringify(result.diagnostics, null, 2));
-    await symlink(join(REPO, "node_modules"), join(workspace, "node_modules"), "dir");
-  });
-  after(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  const workspace = useBorrowedWorkspace(ARCHITECTURE, { name: "realtime" });
+  const read = (path: string) => workspace.read(`services/realtime-gateway/${path}`);
 
   it("verifies upgrades with JWT_SECRET or JWT_JWKS_URL and shares through Redis when REDIS_URL is set", async () => {
     const service = await read("src/service.ts");
@@ -116,36 +103,18 @@ describe("generated websocket-gateway: JWT authorization and Redis fan-out", () 
   });
 
   it("passes its generated tests, the type-check and the lint", async () => {
-    const tests = await runInWorkspace(workspace, process.execPath, [
-      "--test",
-      "services/realtime-gateway/src/service.test.ts",
-    ]);
-    assert.equal(tests.code, 0, tests.output);
-    assert.match(tests.output, /refuses a WebSocket upgrade without a valid token with 401/);
-    assert.match(tests.output, /accepts a token signed with JWT_SECRET/);
-    assert.match(tests.output, /refuses to start without JWT_SECRET or JWT_JWKS_URL/);
-    assert.match(tests.output, /^ℹ pass 6$/m, tests.output);
-    const tsc = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/typescript/bin/tsc"),
-      "-p",
-      "tsconfig.json",
-      "--pretty",
-      "false",
-    ]);
-    assert.equal(tsc.code, 0, tsc.output);
-    const lint = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/@biomejs/biome/bin/biome"),
-      "check",
-      "--error-on-warnings",
-      "services",
-    ]);
-    assert.equal(lint.code, 0, lint.output);
+    const tests = await runGeneratedTests(workspace.dir, ["services/realtime-gateway/src/service.test.ts"]);
+    assert.match(tests, /refuses a WebSocket upgrade without a valid token with 401/);
+    assert.match(tests, /accepts a token signed with JWT_SECRET/);
+    assert.match(tests, /refuses to start without JWT_SECRET or JWT_JWKS_URL/);
+    assert.match(tests, /^ℹ pass 6$/m, tests);
+    await assertTypecheckAndLint(workspace.dir);
   });
 
   it("two instances on one Redis: an event received by one reaches a client of each once; presence spans both", async () => {
     const redis = await startRedis();
     const module = (await import(
-      pathToFileURL(join(workspace, "services/realtime-gateway/src/service.ts")).href
+      pathToFileURL(join(workspace.dir, "services/realtime-gateway/src/service.ts")).href
     )) as { createService: CreateServiceFn };
     const env = { LOG_LEVEL: "silent", JWT_SECRET: SECRET, REDIS_URL: redis.url };
     const a = await startService(module.createService, { env });

@@ -5,15 +5,18 @@
  * `ignite --verify` e2e covers the real `npm install` path.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
-import { ignite } from "../../ignite/ignite.ts";
+import { describe, it } from "node:test";
+import {
+  lint,
+  REPO_ROOT,
+  runGeneratedTests,
+  typecheck,
+  useBorrowedWorkspace,
+} from "../../verify/borrowed-workspace.fixture.ts";
 import { runInWorkspace } from "../../verify/workspace-process.ts";
 
-const REPO = fileURLToPath(new URL("../../../../../", import.meta.url));
 const USER_TEST = "contracts/web-bff--user-service.pact.test.ts";
 const ORDER_TEST = "contracts/web-bff--order-service.pact.test.ts";
 
@@ -24,35 +27,16 @@ interface PactFile {
 }
 
 describe("generated Pact tests on the reference workspace", () => {
-  let root: string;
-  let workspace: string;
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), "allframe-contracts-"));
-    workspace = join(root, "shop");
-    const result = await ignite({
-      configPath: join(REPO, "examples/architecture.toml"),
-      outDir: workspace,
-      env: { AWS_ACCOUNT_ID: "123456789012", GCP_PROJECT_ID: "shop" },
-    });
-    assert.ok(result.ok, JSON.stringify(result.diagnostics, null, 2));
-    await symlink(join(REPO, "node_modules"), join(workspace, "node_modules"), "dir");
-  });
-  after(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  const workspace = useBorrowedWorkspace(
+    { path: join(REPO_ROOT, "examples/architecture.toml") },
+    { name: "contracts", env: { AWS_ACCOUNT_ID: "123456789012", GCP_PROJECT_ID: "shop" } },
+  );
 
   it("records both pacts and verifies them against the real user-service and order-service", async () => {
-    const { code, output } = await runInWorkspace(workspace, process.execPath, [
-      "--test",
-      USER_TEST,
-      ORDER_TEST,
-    ]);
-    assert.equal(code, 0, output);
+    const output = await runGeneratedTests(workspace.dir, [USER_TEST, ORDER_TEST]);
     assert.match(output, /^ℹ pass 8$/m, output);
     for (const provider of ["user-service", "order-service"]) {
-      const pact = JSON.parse(
-        await readFile(join(workspace, `contracts/pacts/web-bff-${provider}.json`), "utf8"),
-      ) as PactFile;
+      const pact = JSON.parse(await workspace.read(`contracts/pacts/web-bff-${provider}.json`)) as PactFile;
       assert.equal(pact.consumer.name, "web-bff");
       assert.equal(pact.provider.name, provider);
       assert.equal(pact.interactions.length, 3);
@@ -63,25 +47,14 @@ describe("generated Pact tests on the reference workspace", () => {
   });
 
   it("passes the workspace's own lint and type-check", async () => {
-    const lint = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/@biomejs/biome/bin/biome"),
-      "check",
-      "--error-on-warnings",
-      "contracts",
-    ]);
-    assert.equal(lint.code, 0, lint.output);
+    const biome = await lint(workspace.dir, ["contracts"]);
+    assert.equal(biome.code, 0, biome.output);
     // Only the contract tests and what they import: other services need their own dependencies installed.
     await writeFile(
-      join(workspace, "tsconfig.contracts.json"),
+      join(workspace.dir, "tsconfig.contracts.json"),
       JSON.stringify({ extends: "./tsconfig.json", include: ["contracts/**/*.ts"] }),
     );
-    const tsc = await runInWorkspace(workspace, process.execPath, [
-      join(REPO, "node_modules/typescript/bin/tsc"),
-      "-p",
-      "tsconfig.contracts.json",
-      "--pretty",
-      "false",
-    ]);
+    const tsc = await typecheck(workspace.dir, "tsconfig.contracts.json");
     assert.doesNotMatch(tsc.output, /^error TS/m, "tsc could not run on the workspace");
     const contractErrors = tsc.output.split("\n").filter((line) => line.startsWith("contracts/"));
     assert.deepEqual(contractErrors, [], tsc.output);
@@ -89,7 +62,7 @@ describe("generated Pact tests on the reference workspace", () => {
 
   it("fails verification when the provider answers the injected id with 404: it really reads the provider", async () => {
     // The provider state now claims an id that does not exist; the verifier injects it into the path.
-    const file = join(workspace, USER_TEST);
+    const file = join(workspace.dir, USER_TEST);
     const source = await readFile(file, "utf8");
     const handlerReturn = "return { id: created.body.id };";
     assert.ok(source.includes(handlerReturn), "the generated state handler changed; update this test's edit");
@@ -98,7 +71,7 @@ describe("generated Pact tests on the reference workspace", () => {
       source.replace(handlerReturn, 'return { id: "00000000-0000-4000-8000-00000000dead" };'),
     );
     try {
-      const { code, output } = await runInWorkspace(workspace, process.execPath, ["--test", USER_TEST]);
+      const { code, output } = await runInWorkspace(workspace.dir, process.execPath, ["--test", USER_TEST]);
       assert.notEqual(code, 0, output);
       assert.match(output, /a request for one item of \/users/);
       assert.match(output, /expected 200 but was 404/);

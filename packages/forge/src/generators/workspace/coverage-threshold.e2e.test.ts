@@ -6,17 +6,13 @@
  * (fails, naming the threshold). The workspace borrows this checkout's node_modules, so no install.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
-import { fileURLToPath } from "node:url";
-import { ignite } from "../../ignite/ignite.ts";
+import { describe, it } from "node:test";
+import { useBorrowedWorkspace } from "../../verify/borrowed-workspace.fixture.ts";
 import { lineCoverage, testCounts } from "../../verify/verify.ts";
 import { runInWorkspace } from "../../verify/workspace-process.ts";
 import { COVERAGE_THRESHOLD_LINES } from "./test-scripts.ts";
-
-const REPO = fileURLToPath(new URL("../../../../../", import.meta.url));
 
 const ARCHITECTURE = `
 [architecture]
@@ -51,22 +47,10 @@ it("charges 1% under rule 0", () => {
 `;
 
 describe("generated workspace: npm test fails under the line-coverage threshold", () => {
-  let root: string;
-  let workspace: string;
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), "allframe-coverage-"));
-    workspace = join(root, "shop");
-    await writeFile(join(root, "architecture.toml"), ARCHITECTURE);
-    const result = await ignite({ configPath: join(root, "architecture.toml"), outDir: workspace });
-    assert.ok(result.ok, JSON.stringify(result.diagnostics, null, 2));
-    await symlink(join(REPO, "node_modules"), join(workspace, "node_modules"), "dir");
-  });
-  after(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  const workspace = useBorrowedWorkspace(ARCHITECTURE, { name: "coverage" });
 
   it("passes as generated, and verify reads its total line coverage", async () => {
-    const { code, output } = await runInWorkspace(workspace, "npm", ["test"]);
+    const { code, output } = await runInWorkspace(workspace.dir, "npm", ["test"]);
     assert.equal(code, 0, output);
     assert.ok((testCounts(output)?.pass ?? 0) > 0, output);
     assert.match(output, /product-cache/);
@@ -78,10 +62,10 @@ describe("generated workspace: npm test fails under the line-coverage threshold"
   });
 
   it("fails once a module its tests barely run pulls the total under the threshold", async () => {
-    const domain = join(workspace, "services/product-cache/src/domain");
+    const domain = join(workspace.dir, "services/product-cache/src/domain");
     await writeFile(join(domain, "fees.ts"), FEES_MODULE);
     await writeFile(join(domain, "fees.test.ts"), THIN_TEST);
-    const { code, output } = await runInWorkspace(workspace, "npm", ["test"]);
+    const { code, output } = await runInWorkspace(workspace.dir, "npm", ["test"]);
     assert.notEqual(code, 0, output);
     assert.match(output, /^ℹ fail 0$/m, "every test passed: the coverage gate alone failed the run");
     assert.match(output, /line coverage does not meet threshold of 80%/);
