@@ -1,21 +1,13 @@
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { createClient } from "redis";
 import { hasErrorCode } from "../errors/allframe-error.ts";
-import { type RedisServer, startRedis } from "../testing/redis-server.ts";
+import { useRedisServer } from "../persistence/redis-server.fixture.ts";
 import { runCacheStoreContract } from "./cache-store.contract.ts";
 import { RedisCacheStore } from "./redis-cache-store.ts";
 
-let server: RedisServer;
-before(async () => {
-  server = await startRedis();
-});
-after(async () => {
-  await server.stop();
-});
-
-const prefix = () => `test:${randomUUID()}`;
+const server = useRedisServer();
+const prefix = server.prefix;
 
 runCacheStoreContract(
   "redis",

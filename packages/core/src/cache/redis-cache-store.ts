@@ -4,7 +4,7 @@
  * official client (node-redis).
  * @module
  */
-import { createClient } from "redis";
+import { RedisConnection } from "../persistence/redis-connection.ts";
 import { type Clock, systemClock } from "../runtime/clock.ts";
 import {
   type CacheStore,
@@ -29,8 +29,6 @@ export interface RedisCacheStoreOptions {
   connectTimeoutMs?: number;
 }
 
-type Client = ReturnType<typeof createClient>;
-
 /**
  * A {@link CacheStore} in Redis. Key `<prefix>:<key>` holds `{"v": value, "e": expiresAtMs}` as JSON
  * with `PX ttlMs`; `clear()` removes `<prefix>:*` with `SCAN` + `UNLINK` (never `FLUSHDB`, the server
@@ -44,47 +42,19 @@ type Client = ReturnType<typeof createClient>;
  */
 export class RedisCacheStore<V> implements CacheStore<V> {
   readonly kind = "redis";
-  readonly #client: Client;
+  readonly #redis: RedisConnection;
   readonly #prefix: string;
   readonly #clock: Clock;
-  #connecting: Promise<unknown> | undefined;
-  #closed = false;
 
   constructor(opts: RedisCacheStoreOptions) {
     this.#prefix = opts.keyPrefix ?? "allframe:cache";
     this.#clock = opts.clock ?? systemClock;
-    let connected = false;
-    this.#client = createClient({
+    this.#redis = new RedisConnection({
       url: opts.url,
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: opts.connectTimeoutMs ?? 5000,
-        reconnectStrategy: (retries: number, cause: Error) =>
-          connected ? Math.min(50 * 2 ** retries, 2000) : cause,
-      },
+      connectTimeoutMs: opts.connectTimeoutMs,
+      closedError: () => closedCacheStoreError(this.kind),
+      failure: (operation, cause) => cacheStoreFailure(this.kind, operation, cause),
     });
-    this.#client.on("ready", () => {
-      connected = true;
-    });
-    // Without a listener, a dropped connection would crash the process; commands report failures.
-    this.#client.on("error", () => undefined);
-  }
-
-  /** Runs `fn` on a connected client; failures become `unavailable` naming the operation. */
-  async #run<R>(operation: string, fn: (client: Client) => Promise<R>): Promise<R> {
-    if (this.#closed) throw closedCacheStoreError(this.kind);
-    try {
-      if (!this.#client.isOpen) {
-        this.#connecting ??= this.#client.connect().catch((error: unknown) => {
-          this.#connecting = undefined;
-          throw error;
-        });
-      }
-      await this.#connecting;
-      return await fn(this.#client);
-    } catch (cause) {
-      throw cacheStoreFailure(this.kind, operation, cause);
-    }
   }
 
   #key(key: string): string {
@@ -92,7 +62,7 @@ export class RedisCacheStore<V> implements CacheStore<V> {
   }
 
   async get(key: string): Promise<V | undefined> {
-    const json = await this.#run("get", (client) => client.get(this.#key(key)));
+    const json = await this.#redis.run("get", (client) => client.get(this.#key(key)));
     if (json === null) return undefined;
     const entry = JSON.parse(json) as { v: V; e: number };
     return entry.e > this.#clock.now().getTime() ? entry.v : undefined;
@@ -101,7 +71,7 @@ export class RedisCacheStore<V> implements CacheStore<V> {
   async set(key: string, value: V, ttlMs: number): Promise<void> {
     const json = serialiseCacheEntry(key, value, ttlMs);
     const expiresAt = this.#clock.now().getTime() + ttlMs;
-    await this.#run("set", (client) =>
+    await this.#redis.run("set", (client) =>
       client.set(this.#key(key), `{"v":${json},"e":${expiresAt}}`, {
         expiration: { type: "PX", value: Math.max(1, Math.ceil(ttlMs)) },
       }),
@@ -109,22 +79,18 @@ export class RedisCacheStore<V> implements CacheStore<V> {
   }
 
   async delete(key: string): Promise<boolean> {
-    return (await this.#run("delete", (client) => client.del(this.#key(key)))) > 0;
+    return (await this.#redis.run("delete", (client) => client.del(this.#key(key)))) > 0;
   }
 
   async clear(): Promise<void> {
-    await this.#run("clear", async (client) => {
+    await this.#redis.run("clear", async (client) => {
       for await (const keys of client.scanIterator({ MATCH: `${this.#prefix}:*`, COUNT: 500 })) {
         if (keys.length > 0) await client.unlink(keys);
       }
     });
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.#connecting?.catch(() => undefined);
-    if (this.#client.isOpen) await this.#client.close();
-    else this.#client.destroy();
+  close(): Promise<void> {
+    return this.#redis.close();
   }
 }

@@ -1,22 +1,14 @@
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { createClient } from "redis";
 import { hasErrorCode } from "../errors/allframe-error.ts";
+import { useRedisServer } from "../persistence/redis-server.fixture.ts";
 import { ManualClock } from "../runtime/clock.ts";
-import { type RedisServer, startRedis } from "../testing/redis-server.ts";
 import { runIdempotencyStoreContract } from "./idempotency-store.contract.ts";
 import { RedisIdempotencyStore } from "./redis-idempotency-store.ts";
 
-let server: RedisServer;
-before(async () => {
-  server = await startRedis();
-});
-after(async () => {
-  await server.stop();
-});
-
-const prefix = () => `test:${randomUUID()}`;
+const server = useRedisServer();
+const prefix = server.prefix;
 
 runIdempotencyStoreContract(
   "redis",

@@ -5,7 +5,7 @@
  * @module
  */
 import { createHash } from "node:crypto";
-import { createClient } from "redis";
+import { RedisConnection } from "../persistence/redis-connection.ts";
 import { type Clock, type IdGenerator, systemClock, uuidGenerator } from "../runtime/clock.ts";
 import {
   type BeginResult,
@@ -34,8 +34,6 @@ export interface RedisIdempotencyStoreOptions {
   connectTimeoutMs?: number;
 }
 
-type Client = ReturnType<typeof createClient>;
-
 interface Script {
   readonly source: string;
   readonly sha1: string;
@@ -63,65 +61,38 @@ const SCRIPTS = {
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
   readonly kind = "redis";
-  readonly #client: Client;
+  readonly #redis: RedisConnection;
   readonly #prefix: string;
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
-  #connecting: Promise<unknown> | undefined;
-  #closed = false;
 
   constructor(opts: RedisIdempotencyStoreOptions) {
     this.#prefix = opts.keyPrefix ?? "allframe:idempotency";
     this.#clock = opts.clock ?? systemClock;
     this.#ids = opts.ids ?? uuidGenerator;
-    let connected = false;
-    this.#client = createClient({
+    this.#redis = new RedisConnection({
       url: opts.url,
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: opts.connectTimeoutMs ?? 5000,
-        // A first connection that fails rejects connect() (the next call tries again); once connected,
-        // a dropped connection is retried in the background while commands fail fast.
-        reconnectStrategy: (retries: number, cause: Error) =>
-          connected ? Math.min(50 * 2 ** retries, 2000) : cause,
-      },
+      connectTimeoutMs: opts.connectTimeoutMs,
+      closedError: () => closedIdempotencyStoreError(this.kind),
+      failure: (operation, cause) => idempotencyStoreFailure(this.kind, operation, cause),
     });
-    this.#client.on("ready", () => {
-      connected = true;
-    });
-    // Without a listener, a dropped connection would crash the process; commands report failures.
-    this.#client.on("error", () => undefined);
   }
 
   #keys(scopeKey: string): string[] {
     return [`${this.#prefix}:response:${scopeKey}`, `${this.#prefix}:lock:${scopeKey}`];
   }
 
-  async #eval(
-    operation: string,
-    which: keyof typeof SCRIPTS,
-    keys: string[],
-    args: string[],
-  ): Promise<unknown> {
-    if (this.#closed) throw closedIdempotencyStoreError(this.kind);
-    try {
-      if (!this.#client.isOpen) {
-        this.#connecting ??= this.#client.connect().catch((error: unknown) => {
-          this.#connecting = undefined;
-          throw error;
-        });
-      }
-      await this.#connecting;
+  /** Runs script `which` (by SHA, loading it on `NOSCRIPT`); failures become `unavailable`. */
+  #eval(operation: string, which: keyof typeof SCRIPTS, keys: string[], args: string[]): Promise<unknown> {
+    return this.#redis.run(operation, async (client) => {
       const { source, sha1 } = SCRIPTS[which];
       try {
-        return await this.#client.evalSha(sha1, { keys, arguments: args });
+        return await client.evalSha(sha1, { keys, arguments: args });
       } catch (error) {
         if (!String((error as Error).message).startsWith("NOSCRIPT")) throw error;
-        return await this.#client.eval(source, { keys, arguments: args });
+        return await client.eval(source, { keys, arguments: args });
       }
-    } catch (cause) {
-      throw idempotencyStoreFailure(this.kind, operation, cause);
-    }
+    });
   }
 
   async begin(scopeKey: string, fingerprint: string, lockTtlMs: number): Promise<BeginResult> {
@@ -168,11 +139,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     await this.#eval("release", "release", this.#keys(scopeKey), [lockToken]);
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.#connecting?.catch(() => undefined);
-    if (this.#client.isOpen) await this.#client.close();
-    else this.#client.destroy();
+  close(): Promise<void> {
+    return this.#redis.close();
   }
 }

@@ -5,8 +5,8 @@
  * (node-redis): one connection for commands, a duplicate for the subscription.
  * @module
  */
-import { createClient } from "redis";
 import { AllFrameError } from "../errors/allframe-error.ts";
+import { type RedisClient, RedisConnection } from "../persistence/redis-connection.ts";
 import { type Clock, systemClock, uuidGenerator } from "../runtime/clock.ts";
 import type { BackplaneEvent, PresenceEntry, RealtimeBackplane } from "./backplane.ts";
 
@@ -23,8 +23,6 @@ export interface RedisBackplaneOptions {
   /** Upper bound for connecting, in milliseconds; default 5000. */
   readonly connectTimeoutMs?: number;
 }
-
-type Client = ReturnType<typeof createClient>;
 
 /** Header of a channel message: origin instance, event type, addressed user. A newline, then the frame. */
 interface Envelope {
@@ -48,15 +46,13 @@ interface Envelope {
  */
 export class RedisBackplane implements RealtimeBackplane {
   readonly instanceId: string;
-  readonly #client: Client;
-  readonly #subscriber: Client;
+  readonly #redis: RedisConnection;
+  readonly #subscriber: RedisClient;
   readonly #channel: string;
   readonly #instances: string;
   readonly #presenceKey: string;
   readonly #prefix: string;
   readonly #clock: Clock;
-  #connecting: Promise<unknown> | undefined;
-  #closed = false;
 
   constructor(opts: RedisBackplaneOptions) {
     this.#prefix = opts.prefix ?? "allframe:realtime";
@@ -65,30 +61,26 @@ export class RedisBackplane implements RealtimeBackplane {
     this.#channel = `${this.#prefix}:events`;
     this.#instances = `${this.#prefix}:instances`;
     this.#presenceKey = this.#presenceKeyOf(this.instanceId);
-    let connected = false;
-    this.#client = createClient({
+    // A first connection that fails rejects start(); once connected, a dropped connection is
+    // retried in the background (the subscriber resubscribes) while commands fail fast.
+    this.#redis = new RedisConnection({
       url: opts.url,
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: opts.connectTimeoutMs ?? 5000,
-        // A first connection that fails rejects start(); once connected, a dropped connection is
-        // retried in the background (the subscriber resubscribes) while commands fail fast.
-        reconnectStrategy: (retries: number, cause: Error) =>
-          connected ? Math.min(50 * 2 ** retries, 2000) : cause,
+      connectTimeoutMs: opts.connectTimeoutMs,
+      closedError: (operation) => new AllFrameError("unavailable", `Redis backplane ${operation}: closed`),
+      failure: (operation, cause) => {
+        const why = cause instanceof Error ? cause.message : String(cause);
+        return new AllFrameError(
+          "unavailable",
+          `Redis backplane ${operation} failed (${why}); check that the Redis server is reachable`,
+          { cause },
+        );
       },
     });
-    this.#client.on("ready", () => {
-      connected = true;
-    });
-    this.#subscriber = this.#client.duplicate();
-    // Without listeners a dropped connection would crash the process; commands report failures.
-    this.#client.on("error", () => undefined);
-    this.#subscriber.on("error", () => undefined);
+    this.#subscriber = this.#redis.duplicate();
   }
 
   async start(deliver: (event: BackplaneEvent) => void): Promise<void> {
-    await this.#run("start", async () => {
-      await this.#connect();
+    await this.#redis.run("start", async () => {
       await this.#subscriber.subscribe(this.#channel, (message: string) => {
         const event = this.#decode(message);
         if (event !== undefined) deliver(event);
@@ -101,16 +93,16 @@ export class RedisBackplane implements RealtimeBackplane {
       event.userId === undefined
         ? { o: this.instanceId, t: event.eventType }
         : { o: this.instanceId, t: event.eventType, u: event.userId };
-    await this.#run("publish", () =>
-      this.#client.publish(this.#channel, `${JSON.stringify(envelope)}\n${event.frame}`),
+    await this.#redis.run("publish", (client) =>
+      client.publish(this.#channel, `${JSON.stringify(envelope)}\n${event.frame}`),
     );
   }
 
   async sharePresence(users: readonly PresenceEntry[], ttlMs: number): Promise<void> {
     const now = this.#clock.now().getTime();
     const fields = Object.fromEntries(users.map((u) => [u.userId, `${u.connections} ${u.since}`]));
-    await this.#run("sharePresence", () => {
-      const tx = this.#client.multi().del(this.#presenceKey);
+    await this.#redis.run("sharePresence", (client) => {
+      const tx = client.multi().del(this.#presenceKey);
       if (users.length > 0) tx.hSet(this.#presenceKey, fields).pExpire(this.#presenceKey, Math.ceil(ttlMs));
       return tx
         .zAdd(this.#instances, { score: now + ttlMs, value: this.instanceId })
@@ -120,11 +112,11 @@ export class RedisBackplane implements RealtimeBackplane {
   }
 
   async remotePresence(): Promise<PresenceEntry[]> {
-    return this.#run("remotePresence", async () => {
+    return this.#redis.run("remotePresence", async (client) => {
       const now = this.#clock.now().getTime();
-      const alive = await this.#client.zRangeByScore(this.#instances, `(${now}`, "+inf");
+      const alive = await client.zRangeByScore(this.#instances, `(${now}`, "+inf");
       const others = alive.filter((id) => id !== this.instanceId);
-      const hashes = await Promise.all(others.map((id) => this.#client.hGetAll(this.#presenceKeyOf(id))));
+      const hashes = await Promise.all(others.map((id) => client.hGetAll(this.#presenceKeyOf(id))));
       return hashes.flatMap((hash) =>
         Object.entries(hash).map(([userId, value]) => {
           const [connections, since] = String(value).split(" ").map(Number);
@@ -134,37 +126,15 @@ export class RedisBackplane implements RealtimeBackplane {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.#connecting?.catch(() => undefined);
-    if (this.#client.isReady) {
-      // Best effort: when Redis is unreachable the presence expires on its own after its ttl.
-      await this.#client
-        .multi()
-        .del(this.#presenceKey)
-        .zRem(this.#instances, this.instanceId)
-        .exec()
-        .catch(() => undefined);
-    }
-    for (const client of [this.#subscriber, this.#client]) {
-      if (client.isOpen) await client.close();
-      else client.destroy();
-    }
+  close(): Promise<void> {
+    // Best effort: when Redis is unreachable the presence expires on its own after its ttl.
+    return this.#redis.close((client) =>
+      client.multi().del(this.#presenceKey).zRem(this.#instances, this.instanceId).exec(),
+    );
   }
 
   #presenceKeyOf(instanceId: string): string {
     return `${this.#prefix}:presence:${instanceId}`;
-  }
-
-  #connect(): Promise<unknown> {
-    this.#connecting ??= Promise.all([this.#client.connect(), this.#subscriber.connect()]).catch(
-      (error: unknown) => {
-        this.#connecting = undefined;
-        throw error;
-      },
-    );
-    return this.#connecting;
   }
 
   /** The event of a channel message, or `undefined` for this instance's own and for foreign messages. */
@@ -180,22 +150,6 @@ export class RedisBackplane implements RealtimeBackplane {
         : { eventType: envelope.t, frame };
     } catch {
       return undefined;
-    }
-  }
-
-  /** Runs a Redis operation, converting failures to `"unavailable"` without echoing the URL. */
-  async #run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
-    if (this.#closed) throw new AllFrameError("unavailable", `Redis backplane ${operation}: closed`);
-    try {
-      if (operation !== "start") await this.#connect();
-      return await fn();
-    } catch (cause) {
-      const why = cause instanceof Error ? cause.message : String(cause);
-      throw new AllFrameError(
-        "unavailable",
-        `Redis backplane ${operation} failed (${why}); check that the Redis server is reachable`,
-        { cause },
-      );
     }
   }
 }

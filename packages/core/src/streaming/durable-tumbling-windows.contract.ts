@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { DocumentStore } from "../persistence/document-store.ts";
+import { openDocumentStore } from "../persistence/open-document-store.ts";
 import {
   DurableTumblingWindows,
   type DurableWindowResult,
@@ -25,6 +26,29 @@ type Store = DocumentStore<WindowStateDocument<Click>>;
 export interface DurableWindowsPlace {
   connect(): Store;
 }
+
+/**
+ * The place at document-store `url` (`sqlite:<file>` or `postgres://...`): each `connect()` opens a
+ * new handle with {@link openDocumentStore} (collection `clicks_windows`) and adds it to `handles`,
+ * which the test file closes at its end.
+ */
+export function documentStorePlace(url: string, handles: { close(): Promise<void> }[]): DurableWindowsPlace {
+  return {
+    connect() {
+      const store = openDocumentStore<WindowStateDocument<Click>>({ collection: "clicks_windows", url });
+      handles.push(store);
+      return store;
+    },
+  };
+}
+
+/** The windows every case counts in: one-minute windows of clicks per page, deduplicated by click id. */
+const PER_PAGE_MINUTE = {
+  durationMs: 60_000,
+  idOf: (c: Click) => c.id,
+  keyOf: (c: Click) => c.page,
+  init: () => 0,
+};
 
 const at = (minute: number, second = 0) => new Date(Date.UTC(2030, 0, 1, 0, minute, second));
 const click = (id: string, page = "/") => ({ id, page });
@@ -49,11 +73,8 @@ function clicks(store: Store) {
     DurableTumblingWindows.open<Click, number>({
       store,
       name: "clicks",
-      durationMs: 60_000,
+      ...PER_PAGE_MINUTE,
       lateArrivalToleranceMs: 10_000,
-      idOf: (c) => c.id,
-      keyOf: (c) => c.page,
-      init: () => 0,
       reduce: (n) => n + 1,
       onWindowClosed: (r) => {
         emitted.push(r);
@@ -167,11 +188,8 @@ export function runDurableWindowsContract(kind: string, place: () => Promise<Dur
       const windows = await DurableTumblingWindows.open<Click, number>({
         store,
         name: "picky",
-        durationMs: 60_000,
+        ...PER_PAGE_MINUTE,
         lateArrivalToleranceMs: 0,
-        idOf: (c) => c.id,
-        keyOf: (c) => c.page,
-        init: () => 0,
         reduce: (n, c) => {
           if (c.page === "/bad") throw new Error("cannot reduce");
           return n + 1;
