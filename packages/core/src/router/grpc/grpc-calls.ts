@@ -1,7 +1,8 @@
 /**
  * The grpc-js method implementations behind every handler: decode the request into the handler's
- * input, run it through `invokeHandler`/`subscribeHandler`, check the output against the output schema
- * (the `.proto` was written from it), encode, and map failures with {@link grpcErrorStatus}.
+ * input, validate and run it (`parseHandlerInput`, `subscribeHandler`), check the output against the
+ * output schema (the `.proto` was written from it), encode, and map failures with
+ * {@link grpcErrorStatus}.
  * @module
  */
 import type { handleServerStreamingCall, handleUnaryCall, ServerWritableStream } from "@grpc/grpc-js";
@@ -13,7 +14,7 @@ import { formatIssues, toErrorIssues } from "../../runtime/zod-issues.ts";
 import {
   type HandlerContext,
   type HandlerDefinition,
-  invokeHandler,
+  parseHandlerInput,
   type StreamHandler,
   subscribeHandler,
   type UnaryHandler,
@@ -62,28 +63,44 @@ export function unaryCall(
 ): handleUnaryCall<unknown, object> {
   return (call, callback) => {
     const { ctx, finish } = deps.calls.open(call, false);
-    const run = async () =>
-      outputOf(method, handler, await invokeHandler(handler, inputOf(method, call.request, deps), ctx), deps);
-    const name = rpc.slice(1);
-    const traced =
-      deps.tracing === undefined
-        ? run()
-        : withServerSpan(
-            deps.tracing,
-            { protocol: "grpc", name, headers: ctx.headers, attributes: rpcAttributes(name) },
-            run,
-          );
-    traced.then(
-      (response) => {
-        finish();
-        callback(null, response);
-      },
-      (error: unknown) => {
-        finish();
-        callback(grpcErrorStatus(error, deps.logger, rpc));
-      },
-    );
+    const respond = (response: object) => {
+      finish();
+      callback(null, response);
+    };
+    const fail = (error: unknown) => {
+      finish();
+      callback(grpcErrorStatus(error, deps.logger, rpc));
+    };
+    // Synchronous as far as the handler is: a handler that answers at once costs no promise hops.
+    const run = (): object | Promise<object> => {
+      const output = handler.handle(parseHandlerInput(handler, inputOf(method, call.request, deps)), ctx);
+      return isPromiseLike(output)
+        ? Promise.resolve(output).then((value) => outputOf(method, handler, value, deps))
+        : outputOf(method, handler, output, deps);
+    };
+    if (deps.tracing !== undefined) {
+      const name = rpc.slice(1);
+      withServerSpan(
+        deps.tracing,
+        { protocol: "grpc", name, headers: ctx.headers, attributes: rpcAttributes(name) },
+        async () => run(),
+      ).then(respond, fail);
+      return;
+    }
+    let answer: object | Promise<object>;
+    try {
+      answer = run();
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    if (answer instanceof Promise) answer.then(respond, fail);
+    else respond(answer);
   };
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
 }
 
 /** `pkg.Service/Method` → the RPC semantic-convention attributes. */
