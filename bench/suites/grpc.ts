@@ -3,10 +3,11 @@
  * implementation of the same `.proto` and against AllFrame's `startGrpcServer` (zod validation, error
  * mapping, output check, reflection on). Each server runs in its own child process; the bench process
  * drives it with one grpc-js client built from the emitted `.proto`, 50 calls in flight, 1 s warm-up
- * and 5 s measured. Two rounds in alternating order; the better round of each server counts, since
- * noise from other processes on this machine only ever lowers throughput. Each server also reports
- * its own CPU time per call (least of the rounds), which other processes disturb far less. About
- * 35 s in all.
+ * and 4 s measured. Six rounds, each measuring both servers back to back in alternating order, so a
+ * round's AllFrame/grpc-js ratio compares them under the same machine load; the ratio figure is the
+ * median of the rounds' ratios, a per-server figure the median of its rounds (as in `router`; this
+ * virtual machine's speed drifts by tens of percent between runs). Each server also reports its own
+ * CPU time per call. About 80 s in all.
  * @module
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -16,19 +17,23 @@ import { loadPackageDefinition } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { buildProtoFile } from "../../packages/core/src/router/grpc/proto-text.ts";
 import { userHandlers } from "../../packages/core/src/router/users.fixture.ts";
-import { type BenchSuite, round2 } from "../suite.ts";
+import { type BenchSuite, median, round2 } from "../suite.ts";
 import { driveServer, type GrpcLoad, type GrpcLoadResult } from "./grpc/load.ts";
 import { say } from "./messaging/measure.ts";
 
-const LOAD: GrpcLoad = { concurrency: 50, warmupMs: 1_000, durationMs: 5_000 };
-const ROUNDS = 2;
+const LOAD: GrpcLoad = { concurrency: 50, warmupMs: 1_000, durationMs: 4_000 };
+const ROUNDS = 6;
 const SERVERS = {
   grpcjs: join(import.meta.dirname, "grpc/plain-server.ts"),
   allframe: join(import.meta.dirname, "grpc/allframe-server.ts"),
 } as const;
 
-function best(results: readonly GrpcLoadResult[]): GrpcLoadResult {
-  return results.reduce((a, b) => (b.callsPerSecond > a.callsPerSecond ? b : a));
+/** Median over the rounds of `pick(allframe) / pick(grpcjs)`, round by round. */
+function pairedRatio(
+  results: Record<"grpcjs" | "allframe", GrpcLoadResult[]>,
+  pick: (result: GrpcLoadResult) => number,
+): number {
+  return median(results.allframe.map((r, i) => pick(r) / pick(results.grpcjs[i] as GrpcLoadResult)));
 }
 
 export const grpcSuite: BenchSuite = {
@@ -58,26 +63,47 @@ export const grpcSuite: BenchSuite = {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-    const plain = best(results.grpcjs);
-    const allframe = best(results.allframe);
+    const of = (name: keyof typeof SERVERS, pick: (r: GrpcLoadResult) => number) =>
+      median(results[name].map(pick));
     const figures: Record<string, number> = {};
     const units: Record<string, string> = {};
     const put = (name: string, value: number, unit: string) => {
       figures[name] = round2(value);
       units[name] = unit;
     };
-    put("grpcjs_calls_per_s", plain.callsPerSecond, "calls/s");
-    put("allframe_calls_per_s", allframe.callsPerSecond, "calls/s");
-    put("allframe_vs_grpcjs_ratio", allframe.callsPerSecond / plain.callsPerSecond, "ratio");
-    put("grpcjs_p50_ms", plain.p50Ms, "ms");
-    put("grpcjs_p99_ms", plain.p99Ms, "ms");
-    put("allframe_p50_ms", allframe.p50Ms, "ms");
-    put("allframe_p99_ms", allframe.p99Ms, "ms");
-    const plainCpu = Math.min(...results.grpcjs.map((r) => r.serverCpuUsPerCall));
-    const allframeCpu = Math.min(...results.allframe.map((r) => r.serverCpuUsPerCall));
-    put("grpcjs_server_cpu_us_per_call", plainCpu, "µs");
-    put("allframe_server_cpu_us_per_call", allframeCpu, "µs");
-    put("allframe_vs_grpcjs_cpu_per_call", allframeCpu / plainCpu, "ratio (lower is better)");
+    for (const name of ["grpcjs", "allframe"] as const) {
+      put(
+        `${name}_calls_per_s`,
+        of(name, (r) => r.callsPerSecond),
+        "calls/s",
+      );
+      put(
+        `${name}_p50_ms`,
+        of(name, (r) => r.p50Ms),
+        "ms",
+      );
+      put(
+        `${name}_p99_ms`,
+        of(name, (r) => r.p99Ms),
+        "ms",
+      );
+      put(
+        `${name}_server_cpu_us_per_call`,
+        of(name, (r) => r.serverCpuUsPerCall),
+        "µs",
+      );
+    }
+    put(
+      "allframe_vs_grpcjs_ratio",
+      pairedRatio(results, (r) => r.callsPerSecond),
+      "ratio",
+    );
+    put(
+      "allframe_vs_grpcjs_cpu_per_call",
+      pairedRatio(results, (r) => r.serverCpuUsPerCall),
+      "ratio (lower is better)",
+    );
+    put("rounds", ROUNDS, "rounds");
     put("concurrency", LOAD.concurrency, "calls in flight");
     put("measured_s", LOAD.durationMs / 1000, "s");
     return { figures, units };
