@@ -91,9 +91,14 @@ describe("resolveArchitecture", () => {
       ],
     });
     assert.deepEqual(resolved.graph.nodes, ["web", "orders", "mail"]);
-    assert.deepEqual(resolved.services[1]?.publishes, ["Placed"]);
+    // Declared events first, then the aggregate's own, which the event-sourced service publishes unlisted.
+    const aggregate = ["OrdersCreated", "OrdersUpdated", "OrdersArchived"];
+    assert.deepEqual(resolved.services[1]?.publishes, ["Placed", ...aggregate]);
     assert.deepEqual(resolved.services[2]?.consumes, ["Placed"]);
-    assert.deepEqual(resolved.events, [{ name: "Placed", publishers: ["orders"], consumers: ["mail"] }]);
+    assert.deepEqual(resolved.events, [
+      ...[...aggregate].sort().map((name) => ({ name, publishers: ["orders"], consumers: [] })),
+      { name: "Placed", publishers: ["orders"], consumers: ["mail"] },
+    ]);
     assert.deepEqual(resolved.graph.edges, [
       { from: "web", to: "orders", kind: "aggregates" },
       { from: "orders", to: "mail", kind: "event", event: "Placed" },

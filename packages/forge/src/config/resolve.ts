@@ -6,11 +6,11 @@
  * @module
  */
 import { consumedEvents, publishedEvents } from "./event-mentions.ts";
+import { impliedPublications } from "./implied-publications.ts";
 import type { DeployInput } from "./interpolate.ts";
 import type { ConfigFormat } from "./parse.ts";
 import { assignPorts } from "./resolve-ports.ts";
 import { type ResolvedResilience, resolveResilience } from "./resolve-resilience.ts";
-import { sagaPublications } from "./saga-routes.ts";
 import type { Architecture, Protocol, ServiceConfig } from "./schema.ts";
 
 /** Re-exported so consumers of the resolved model import it from one place. */
@@ -21,7 +21,7 @@ export type { ResolvedResilience } from "./resolve-resilience.ts";
  * - `protocols`: as written, else `["rest"]`.
  * - `httpPort`/`grpcPort`: see `assignPorts` (`grpcPort` only when `protocols` includes `grpc`).
  * - `publishes`/`consumes`: event names, deduplicated, in the order of the lists they come from;
- *   `publishes` ends with the events its sagas make it publish (`saga-routes.ts`).
+ *   `publishes` ends with the events it publishes unlisted (`implied-publications.ts`).
  * - `index`: position in the file's `services` list.
  */
 export interface ResolvedService extends ServiceConfig {
@@ -75,7 +75,7 @@ export interface ResolveOptions {
 export function resolveArchitecture(arch: Architecture, options: ResolveOptions): ResolvedArchitecture {
   const protocols = arch.services.map((s): Protocol[] => (s.protocols ? [...s.protocols] : ["rest"]));
   const ports = assignPorts(arch.services, protocols);
-  const implied = sagaPublications(arch);
+  const implied = impliedPublications(arch);
   const services = arch.services.map((service, index): ResolvedService => {
     const { httpPort, grpcPort } = ports[index] ?? { httpPort: 0 };
     const resolved: ResolvedService = {

@@ -32,6 +32,10 @@ events = ["OrderCreated", "OrderCreatd"]
     assert.deepEqual(result.architecture.events, [
       { name: "OrderCreatd", publishers: [], consumers: ["mailer"] },
       { name: "OrderCreated", publishers: ["orders"], consumers: ["mailer"] },
+      // The event-sourced service's own aggregate events (config/implied-publications.ts).
+      { name: "OrdersArchived", publishers: ["orders"], consumers: [] },
+      { name: "OrdersCreated", publishers: ["orders"], consumers: [] },
+      { name: "OrdersUpdated", publishers: ["orders"], consumers: [] },
     ]);
     assert.deepEqual(result.architecture.graph.edges, [
       { from: "orders", to: "mailer", kind: "event", event: "OrderCreated" },

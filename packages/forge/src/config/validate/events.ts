@@ -4,20 +4,20 @@
  */
 import type { Diagnostic } from "../diagnostic.ts";
 import { consumedEvents, publishedEvents } from "../event-mentions.ts";
-import { sagaPublications } from "../saga-routes.ts";
+import { impliedPublications } from "../implied-publications.ts";
 import type { Architecture } from "../schema.ts";
 import { didYouMean } from "../suggest.ts";
 import { report, type ValidationContext } from "./context.ts";
 
 /**
- * `event-without-publisher` warning for every consumption of an event that no service publishes (in its
- * lists, or as a saga's lifecycle or success event, see `saga-routes.ts`). A warning, not an error:
- * the event may come from outside this architecture; the consumer simply waits.
+ * `event-without-publisher` warning for every consumption of an event that no service publishes, in
+ * its lists or unlisted (aggregate and saga events, see `implied-publications.ts`). A warning, not an
+ * error: the event may come from outside this architecture; the consumer simply waits.
  */
 export function validateEventFlow(arch: Architecture, ctx: ValidationContext): Diagnostic[] {
   const published = new Set([
     ...arch.services.flatMap((s, i) => publishedEvents(s, i).map((m) => m.event)),
-    ...[...sagaPublications(arch).values()].flat(),
+    ...[...impliedPublications(arch).values()].flat(),
   ]);
   return arch.services.flatMap((service, i) =>
     consumedEvents(service, i)
