@@ -19,3 +19,21 @@ export function median(values: readonly number[]): number {
 
 /** Rounds to 2 decimals for reporting. */
 export const round2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** A figure sheet: `put` records a figure rounded to 2 decimals with its unit; return `sheet` from `run`. */
+export interface FigureSheet {
+  readonly sheet: BenchFigures;
+  put(name: string, value: number, unit: string): void;
+}
+
+/** An empty {@link FigureSheet}. */
+export function figureSheet(): FigureSheet {
+  const sheet = { figures: {} as Record<string, number>, units: {} as Record<string, string> };
+  return {
+    sheet,
+    put(name, value, unit) {
+      sheet.figures[name] = round2(value);
+      sheet.units[name] = unit;
+    },
+  };
+}

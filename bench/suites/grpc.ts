@@ -17,7 +17,7 @@ import { loadPackageDefinition } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { buildProtoFile } from "../../packages/core/src/router/grpc/proto-text.ts";
 import { userHandlers } from "../../packages/core/src/router/users.fixture.ts";
-import { type BenchSuite, median, round2 } from "../suite.ts";
+import { type BenchSuite, figureSheet, median } from "../suite.ts";
 import { driveServer, type GrpcLoad, type GrpcLoadResult } from "./grpc/load.ts";
 import { say } from "./messaging/measure.ts";
 
@@ -65,12 +65,7 @@ export const grpcSuite: BenchSuite = {
     }
     const of = (name: keyof typeof SERVERS, pick: (r: GrpcLoadResult) => number) =>
       median(results[name].map(pick));
-    const figures: Record<string, number> = {};
-    const units: Record<string, string> = {};
-    const put = (name: string, value: number, unit: string) => {
-      figures[name] = round2(value);
-      units[name] = unit;
-    };
+    const { sheet, put } = figureSheet();
     for (const name of ["grpcjs", "allframe"] as const) {
       put(
         `${name}_calls_per_s`,
@@ -106,6 +101,6 @@ export const grpcSuite: BenchSuite = {
     put("rounds", ROUNDS, "rounds");
     put("concurrency", LOAD.concurrency, "calls in flight");
     put("measured_s", LOAD.durationMs / 1000, "s");
-    return { figures, units };
+    return sheet;
   },
 };

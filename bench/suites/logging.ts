@@ -10,7 +10,7 @@
 import pino from "pino";
 import { createLogger } from "../../packages/core/src/observability/logger.ts";
 import { redactSecrets } from "../../packages/core/src/security/redaction/redact-secrets.ts";
-import { type BenchSuite, median, round2 } from "../suite.ts";
+import { type BenchSuite, figureSheet, median } from "../suite.ts";
 
 const LINES = 200_000;
 const WARM_UP_LINES = 50_000;
@@ -77,12 +77,7 @@ function measureText(text: string, calls: number): number {
 export const loggingSuite: BenchSuite = {
   async run() {
     const all = contenders();
-    const figures: Record<string, number> = {};
-    const units: Record<string, string> = {};
-    const put = (name: string, value: number, unit: string): void => {
-      figures[name] = round2(value);
-      units[name] = unit;
-    };
+    const { sheet, put } = figureSheet();
     for (const [recordName, record] of [
       ["clean", clean],
       ["secrets", secretive],
@@ -110,6 +105,6 @@ export const loggingSuite: BenchSuite = {
       "ns/call",
     );
     put("redact_secrets_url_text_ns", median([1, 2, 3].map(() => measureText(urlText, LINES))), "ns/call");
-    return { figures, units };
+    return sheet;
   },
 };

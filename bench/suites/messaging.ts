@@ -10,7 +10,7 @@
  */
 import { startNats } from "../../packages/core/src/testing/nats-server.ts";
 import { startPostgres } from "../../packages/core/src/testing/postgres-server.ts";
-import { type BenchSuite, round2 } from "../suite.ts";
+import { type BenchSuite, figureSheet } from "../suite.ts";
 import { runIdempotency } from "./messaging/idempotency.ts";
 import { runInProcessBus } from "./messaging/in-process-bus.ts";
 import { say } from "./messaging/measure.ts";
@@ -32,12 +32,7 @@ const BUS_TARGET = 1_000_000;
 
 export const messagingSuite: BenchSuite = {
   async run() {
-    const figures: Record<string, number> = {};
-    const units: Record<string, string> = {};
-    const put = (name: string, value: number, unit: string): void => {
-      figures[name] = round2(value);
-      units[name] = unit;
-    };
+    const { sheet, put } = figureSheet();
 
     const postgres = await startPostgres({ durable: true });
     const nats = await startNats();
@@ -97,6 +92,6 @@ export const messagingSuite: BenchSuite = {
     put("idempotency_added_p99_ms", idem.addedP99Ms, "ms");
     put("idempotency_plain_p50_ms", idem.plainP50Ms, "ms");
     put("idempotency_with_middleware_p50_ms", idem.idempotentP50Ms, "ms");
-    return { figures, units };
+    return sheet;
   },
 };

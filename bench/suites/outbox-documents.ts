@@ -19,7 +19,7 @@ import { createLogger } from "../../packages/core/src/observability/logger.ts";
 import type { DocumentStore } from "../../packages/core/src/persistence/document-store.ts";
 import { openDocumentStore } from "../../packages/core/src/persistence/open-document-store.ts";
 import { startPostgres } from "../../packages/core/src/testing/postgres-server.ts";
-import { type BenchSuite, round2 } from "../suite.ts";
+import { type BenchSuite, figureSheet } from "../suite.ts";
 
 const SQLITE_WRITES = 2_000;
 const POSTGRES_WRITES = 4_000;
@@ -96,12 +96,7 @@ async function endToEnd(url: string, count: number): Promise<number> {
 
 export const outboxDocumentsSuite: BenchSuite = {
   async run() {
-    const figures: Record<string, number> = {};
-    const units: Record<string, string> = {};
-    const put = (name: string, value: number, unit: string): void => {
-      figures[name] = round2(value);
-      units[name] = unit;
-    };
+    const { sheet, put } = figureSheet();
     const dir = await mkdtemp(join(tmpdir(), "bench-outbox-documents-"));
     let n = 0;
     const sqliteUrl = async () => `sqlite:${join(dir, `db-${++n}.sqlite`)}`;
@@ -120,6 +115,6 @@ export const outboxDocumentsSuite: BenchSuite = {
       await postgres.stop();
       await rm(dir, { recursive: true, force: true });
     }
-    return { figures, units };
+    return sheet;
   },
 };

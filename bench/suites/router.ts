@@ -15,7 +15,7 @@
  * About 75 s.
  * @module
  */
-import { type BenchSuite, median, round2 } from "../suite.ts";
+import { type BenchSuite, figureSheet, median } from "../suite.ts";
 import { type LoadResult, measure, startAllFrameServer, startPeerServer } from "./router/load.ts";
 import type { ServerProcess } from "./router/server-process.ts";
 
@@ -74,12 +74,7 @@ export const routerSuite: BenchSuite = {
     const perCpu = (name: ServerName) => median(of(name).map((r) => r.requestsPerCpuSecond));
     const pairedRatio = (peer: ServerName, field: keyof LoadResult, subject: ServerName = "allframe") =>
       median(of(subject).map((r, round) => r[field] / (of(peer)[round]?.[field] ?? Number.NaN)));
-    const figures: Record<string, number> = {};
-    const units: Record<string, string> = {};
-    const put = (name: string, value: number, unit: string) => {
-      figures[name] = round2(value);
-      units[name] = unit;
-    };
+    const { sheet, put } = figureSheet();
     for (const name of SERVERS) {
       put(`${name}_rps`, rps(name), "requests/s");
       put(`${name}_requests_per_cpu_s`, perCpu(name), "requests/CPU-s");
@@ -106,6 +101,6 @@ export const routerSuite: BenchSuite = {
     put("round_seconds", ROUND_SECONDS, "s");
     say(`  median req/s: ${SERVERS.map((name) => `${name} ${rps(name).toFixed(0)}`).join(", ")}`);
     say(`  median req per CPU s: ${SERVERS.map((name) => `${name} ${perCpu(name).toFixed(0)}`).join(", ")}`);
-    return { figures, units };
+    return sheet;
   },
 };

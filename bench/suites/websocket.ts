@@ -11,7 +11,7 @@
  * (`ws` ≈ 25 KB or less per connection) comes from, so the hub's own cost shows. About 40 s.
  * @module
  */
-import { type BenchSuite, round2 } from "../suite.ts";
+import { type BenchSuite, figureSheet } from "../suite.ts";
 import { say } from "./messaging/measure.ts";
 import { type CapacityResult, type CapacityWorkload, runCapacity } from "./websocket/capacity.ts";
 
@@ -59,12 +59,7 @@ export const websocketSuite: BenchSuite = {
     check("hub", hub);
     check("ws", ws);
 
-    const figures: Record<string, number> = {};
-    const units: Record<string, string> = {};
-    const put = (name: string, value: number, unit: string) => {
-      figures[name] = round2(value);
-      units[name] = unit;
-    };
+    const { sheet, put } = figureSheet();
     const rssKb = perConnectionKb(hub.rssBefore, hub.rssWith, hub.held);
     const wsRssKb = perConnectionKb(ws.rssBefore, ws.rssWith, ws.held);
     put("connections_held", hub.held, "connections");
@@ -84,6 +79,6 @@ export const websocketSuite: BenchSuite = {
     put("ws_rss_per_connection_kb", wsRssKb, "KiB");
     put("ws_heap_per_connection_kb", perConnectionKb(ws.heapBefore, ws.heapWith, ws.held), "KiB");
     put("hub_vs_ws_rss_ratio", rssKb / wsRssKb, "ratio");
-    return { figures, units };
+    return sheet;
   },
 };
