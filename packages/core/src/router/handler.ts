@@ -193,6 +193,33 @@ export function parseHandlerInput<I extends z.ZodType>(handler: { input: I }, ra
 }
 
 /**
+ * Validates what a handler returned against its output schema, so the answer is what the OpenAPI
+ * document and the `.proto` promise and fields the schema does not name (a stored password hash, say)
+ * never leave. Every protocol adapter calls it on every output.
+ * @returns the schema output.
+ * @throws AllFrameError `internal` (logged, answered as an opaque 500 / INTERNAL) naming the handler
+ *   and the fields.
+ */
+export function parseHandlerOutput<O extends z.ZodType>(
+  handler: { name: string; output: O },
+  value: unknown,
+): z.output<O> {
+  const result = handler.output.safeParse(value);
+  if (result.success) return result.data;
+  const issues = toErrorIssues(result.error.issues);
+  throw new AllFrameError(
+    "internal",
+    `handler "${handler.name}" returned output that does not match its output schema: ${formatIssues(issues)}; fix the handler or its output schema`,
+    { issues },
+  );
+}
+
+/** True for a promise or any thenable: a handler may answer with a value or a promise of one. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === "function";
+}
+
+/**
  * Validates `raw` and runs a unary handler. Protocol adapters call this; they map a thrown error with
  * `toAllFrameError` and `ERROR_CODE_MAPPING`.
  * @throws AllFrameError `validation` for bad input; whatever the handler throws.

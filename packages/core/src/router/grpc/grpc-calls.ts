@@ -6,15 +6,16 @@
  * @module
  */
 import type { handleServerStreamingCall, handleUnaryCall, ServerWritableStream } from "@grpc/grpc-js";
-import { AllFrameError, isAllFrameError } from "../../errors/allframe-error.ts";
+import { isAllFrameError } from "../../errors/allframe-error.ts";
 import type { Logger } from "../../observability/logger.ts";
 import type { Tracing } from "../../observability/tracing/create-tracing.ts";
 import { withServerSpan } from "../../observability/tracing/server-span.ts";
-import { formatIssues, toErrorIssues } from "../../runtime/zod-issues.ts";
 import {
   type HandlerContext,
   type HandlerDefinition,
+  isThenable,
   parseHandlerInput,
+  parseHandlerOutput,
   type StreamHandler,
   subscribeHandler,
   type UnaryHandler,
@@ -39,16 +40,8 @@ function inputOf(method: ProtoMethod, request: unknown, deps: CallDeps): unknown
 }
 
 function outputOf(method: ProtoMethod, handler: HandlerDefinition, output: unknown, deps: CallDeps): object {
-  const result = handler.output.safeParse(output);
-  if (!result.success) {
-    const issues = toErrorIssues(result.error.issues);
-    throw new AllFrameError(
-      "internal",
-      `handler "${handler.name}" returned output that does not match its output schema: ${formatIssues(issues)}`,
-      { issues },
-    );
-  }
-  return deps.codec.encode(method.response, method.responseWrapped ? { value: result.data } : result.data);
+  const checked = parseHandlerOutput(handler, output);
+  return deps.codec.encode(method.response, method.responseWrapped ? { value: checked } : checked);
 }
 
 /**
@@ -74,7 +67,7 @@ export function unaryCall(
     // Synchronous as far as the handler is: a handler that answers at once costs no promise hops.
     const run = (): object | Promise<object> => {
       const output = handler.handle(parseHandlerInput(handler, inputOf(method, call.request, deps)), ctx);
-      return isPromiseLike(output)
+      return isThenable(output)
         ? Promise.resolve(output).then((value) => outputOf(method, handler, value, deps))
         : outputOf(method, handler, output, deps);
     };
@@ -97,10 +90,6 @@ export function unaryCall(
     if (answer instanceof Promise) answer.then(respond, fail);
     else respond(answer);
   };
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === "function";
 }
 
 /** `pkg.Service/Method` → the RPC semantic-convention attributes. */

@@ -5,14 +5,14 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AllFrameError } from "../../errors/allframe-error.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { httpError } from "../../runtime/http-errors.ts";
 import { logRequest } from "../../runtime/request-log.ts";
-import { formatIssues, toErrorIssues } from "../../runtime/zod-issues.ts";
 import {
   type HandlerDefinition,
+  isThenable,
   parseHandlerInput,
+  parseHandlerOutput,
   type RestBinding,
   type StreamHandler,
   subscribeHandler,
@@ -47,27 +47,6 @@ export type Route = (
   query: QueryParams,
 ) => void;
 
-/**
- * Validates what a handler returned against its output schema, so the answer is what the OpenAPI
- * document promises and fields the schema does not name (a stored password hash, say) never leave:
- * the same filtering GraphQL selections and protobuf encoding give the other protocols.
- * @throws AllFrameError `internal` (logged, answered as an opaque 500) naming the handler and fields.
- */
-function checkedOutput(handler: HandlerDefinition, value: unknown): unknown {
-  const result = handler.output.safeParse(value);
-  if (result.success) return result.data;
-  const issues = toErrorIssues(result.error.issues);
-  throw new AllFrameError(
-    "internal",
-    `handler "${handler.name}" returned output its schema rejects: ${formatIssues(issues)}; fix the handler or its output schema`,
-    { issues },
-  );
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === "function";
-}
-
 function inputSource(handler: HandlerDefinition, binding: RestBinding, env: RouteEnv): InputSource {
   const lists = BODY_METHODS.has(binding.method) ? new Set<string>() : listFields(handler.input);
   return { method: binding.method, lists, bodyLimitBytes: env.bodyLimitBytes };
@@ -88,7 +67,7 @@ export function unaryRoute(handler: UnaryHandler, binding: RestBinding, env: Rou
   // nothing escapes a `then` callback.
   const answer = (req: IncomingMessage, res: ServerResponse, value: unknown, started: number) => {
     try {
-      sendJson(res, status, checkedOutput(handler, value));
+      sendJson(res, status, parseHandlerOutput(handler, value));
     } catch (error) {
       fail(req, res, error, started);
       return;
@@ -136,7 +115,7 @@ export function streamRoute(handler: StreamHandler, binding: RestBinding, env: R
         res,
         items,
         ctx.signal,
-        (value) => checkedOutput(handler, value),
+        (value) => parseHandlerOutput(handler, value),
         (error) => httpError(error, logger, request).body,
       );
       logRequest(logger, request.method, request.path, 200, started);
