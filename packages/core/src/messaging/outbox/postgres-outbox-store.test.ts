@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import pg from "pg";
+import { applyPostgresMigrations } from "../../cqrs/postgres-migrations.ts";
 import { hasErrorCode } from "../../errors/allframe-error.ts";
 import { type PostgresServer, startPostgres } from "../../testing/postgres-server.ts";
 import { outboxEvent, runOutboxStoreContract } from "./outbox-store.contract.ts";
-import { PostgresOutboxStore } from "./postgres-outbox-store.ts";
+import { OUTBOX_MIGRATIONS, PostgresOutboxStore } from "./postgres-outbox-store.ts";
 
 let server: PostgresServer;
 before(async () => {
@@ -57,6 +58,63 @@ describe("PostgresOutboxStore", () => {
     );
     await store.close();
     await assert.rejects(store.backlog(), (e) => hasErrorCode(e, "unavailable"));
+  });
+});
+
+describe("PostgresOutboxStore leases", () => {
+  const leaseRows = async (pool: pg.Pool) =>
+    Number((await pool.query("SELECT count(*) AS n FROM allframe_outbox_leases")).rows[0].n);
+
+  it("keeps the live leases and retry delays of an outbox made before leases had their own table", async () => {
+    const pool = new pg.Pool({ connectionString: await server.createDatabase("outbox") });
+    await applyPostgresMigrations(pool, "outbox", OUTBOX_MIGRATIONS.slice(0, 2));
+    const now = Date.now();
+    const insert = `INSERT INTO allframe_outbox (message_id, type, key, envelope, enqueued_at, locked_by, locked_until)
+      VALUES ($1, 'order.placed', $2, $3, $4, $5, $6)`;
+    // leased by a relay; the next of its key; retry-delayed; free.
+    for (const [id, key, lockedBy, lockedUntil] of [
+      ["leased", "k", "relay-1", now + 60_000],
+      ["after-leased", "k", null, 0],
+      ["delayed", "j", null, now + 60_000],
+      ["free", "f", null, 0],
+    ] as const) {
+      await pool.query(insert, [id, key, outboxEvent(id, key), now, lockedBy, lockedUntil]);
+    }
+    const store = new PostgresOutboxStore({ pool });
+    assert.deepEqual(
+      (await store.claim(10, 1000, "relay-2")).map((r) => r.id),
+      ["free"],
+    );
+    await store.release(["leased"]);
+    assert.deepEqual(
+      (await store.claim(10, 1000, "relay-2")).map((r) => r.id),
+      ["leased", "after-leased"],
+    );
+    await store.close();
+    await pool.end();
+  });
+
+  it("leaves no lease behind once its message is published, released or dead-lettered", async () => {
+    const pool = new pg.Pool({ connectionString: await server.createDatabase("outbox") });
+    const store = new PostgresOutboxStore({ pool, maxAttempts: 1 });
+    await store.transaction((tx) =>
+      store.enqueue(tx, [outboxEvent("published", "a"), outboxEvent("released"), outboxEvent("poison")]),
+    );
+    assert.equal((await store.claim(10, 60_000, "w")).length, 3);
+    assert.equal(await leaseRows(pool), 3);
+    await store.markPublished(["published"]);
+    await store.release(["released"]);
+    assert.deepEqual(await store.recordFailure("poison", new Error("boom")), {
+      attempts: 1,
+      deadLettered: true,
+    });
+    assert.equal(await leaseRows(pool), 0);
+    assert.deepEqual(
+      (await store.claim(10, 60_000, "w")).map((r) => r.id),
+      ["released"],
+    );
+    await store.close();
+    await pool.end();
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * The outbox on PostgreSQL: relays claim with `FOR UPDATE SKIP LOCKED` and a lease column, as the
- * Transactional Outbox is usually run on PostgreSQL (Chris Richardson, microservices.io, "Pattern:
+ * The outbox on PostgreSQL: relays claim by leasing messages (a lease table, claims taken in turns),
+ * as the Transactional Outbox is usually run on PostgreSQL (Chris Richardson, microservices.io, "Pattern:
  * Transactional outbox"; "Polling publisher").
  * @module
  */
@@ -25,7 +25,16 @@ import {
   recordFromRow,
   resolveMaxAttempts,
 } from "./outbox-store.ts";
-import { claimSql, ENQUEUE, OUTBOX_LOCKS, OUTBOX_MIGRATIONS } from "./postgres-outbox-sql.ts";
+import {
+  claimSql,
+  DELETE_MESSAGE,
+  ENQUEUE,
+  MARK_PUBLISHED,
+  OUTBOX_LOCKS,
+  OUTBOX_MIGRATIONS,
+  RECORD_FAILURE,
+  RELEASE,
+} from "./postgres-outbox-sql.ts";
 import { PostgresOutboxWake } from "./postgres-outbox-wake.ts";
 import { deadLetterParams, INSERT_DEAD_LETTER, SqlDeadLetterQueue } from "./sql-dead-letters.ts";
 import {
@@ -57,8 +66,9 @@ function isUniqueViolation(error: unknown): boolean {
 /**
  * An {@link OutboxStore} on PostgreSQL (tables `allframe_outbox`, `allframe_outbox_dead`, created by
  * migrations on first use). Claims take a short transaction-scoped advisory lock, so two relays never
- * split one key's messages between them, and `FOR UPDATE SKIP LOCKED`, so they never wait on rows
- * being marked. Enqueueing a keyed message takes that key's advisory lock until commit.
+ * split one key's messages between them; a claim writes lease rows (`allframe_outbox_leases`), never
+ * the messages, so it never waits on rows being marked. Enqueueing a keyed message takes that key's
+ * advisory lock until commit.
  *
  * Wake-up across processes: while a relay of this process listens (`onCommit`), the store LISTENs
  * on `allframe_outbox`; a commit that enqueued and that no relay of its own process hears sends a
@@ -174,30 +184,26 @@ export class PostgresOutboxStore implements OutboxStore {
 
   async markPublished(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.#query("markPublished", `DELETE FROM ${T} WHERE message_id = ANY($1::text[])`, [[...ids]]);
+    await this.#query("markPublished", MARK_PUBLISHED, [[...ids]]);
   }
 
   async release(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.#query(
-      "release",
-      `UPDATE ${T} SET locked_until = 0, locked_by = NULL WHERE message_id = ANY($1::text[])`,
-      [[...ids]],
-    );
+    await this.#query("release", RELEASE, [[...ids]]);
   }
 
   async recordFailure(id: string, error: unknown, retryDelayMs = 0): Promise<FailureOutcome> {
     const described = describeError(error);
     const now = this.#clock.now();
     return this.#tx(async (tx) => {
-      const [row] = await tx.query<{ attempts: number; envelope: EventEnvelope }>(
-        `UPDATE ${T} SET attempts = attempts + 1, last_error = $2, locked_by = NULL, locked_until = $3
-         WHERE message_id = $1 RETURNING attempts, envelope`,
-        [id, `${described.name}: ${described.message}`, now.getTime() + Math.max(0, retryDelayMs)],
-      );
+      const [row] = await tx.query<{ attempts: number; envelope: EventEnvelope }>(RECORD_FAILURE, [
+        id,
+        `${described.name}: ${described.message}`,
+        now.getTime() + Math.max(0, retryDelayMs),
+      ]);
       if (row === undefined) return { attempts: 0, deadLettered: false };
       if (row.attempts < this.maxAttempts) return { attempts: row.attempts, deadLettered: false };
-      await tx.query(`DELETE FROM ${T} WHERE message_id = $1`, [id]);
+      await tx.query(DELETE_MESSAGE, [id]);
       await tx.query(
         INSERT_DEAD_LETTER,
         deadLetterParams({
