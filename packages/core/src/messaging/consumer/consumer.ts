@@ -125,14 +125,22 @@ export class Consumer {
     this.#delayFor(1, () => 0);
   }
 
-  /** Subscribes to every event type as consumer group `name`. Calling it while started does nothing. */
+  /**
+   * Subscribes to every event type as consumer group `name`, and resolves once the broker holds every
+   * subscription (`Subscription.ready`), so an event published after `start()` resolves reaches the
+   * group: a durable consumer made after the event was stored would start past it. While the broker
+   * is unreachable the bus keeps retrying (and logging), and `start()` waits. Calling it while
+   * started does nothing.
+   */
   async start(): Promise<void> {
     if (this.#subscriptions.length > 0) return;
     this.#stopping = new AbortController();
     const handle = (event: EventEnvelope) => this.#receive(event);
-    this.#subscriptions = this.#options.events.map((type) =>
+    const subscriptions = this.#options.events.map((type) =>
       this.#bus.subscribe(type, handle, { group: this.name, prefetch: this.#limiter.limit }),
     );
+    this.#subscriptions = subscriptions;
+    await Promise.all(subscriptions.map((subscription) => subscription.ready));
     this.#logger.info({ events: this.#options.events, concurrency: this.#limiter.limit }, "consumer started");
   }
 

@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
 import { hasErrorCode } from "../../errors/allframe-error.ts";
 import { createLogger } from "../../observability/logger.ts";
 import { type NatsServer, startNats } from "../../testing/nats-server.ts";
 import { groupKeepsEventsForNextMember } from "../broker-reliability.scenario.ts";
+import { Consumer } from "../consumer/consumer.ts";
 import { runEventBusContract } from "../event-bus.contract.ts";
 import { createEvent } from "../event-envelope.ts";
 import { NatsJetStreamEventBus } from "./nats-jetstream-event-bus.ts";
@@ -36,6 +39,38 @@ describe("NatsJetStreamEventBus", () => {
       unsubscribeFirst: true,
       polls: 200,
     });
+  });
+
+  it("a consumer's start() resolves once its durable consumer exists: another process's next event reaches it", async () => {
+    const namespace = `C${process.pid}_${++namespaces}`;
+    const [consuming, producing] = [newBus({ namespace }), newBus({ namespace })];
+    await producing.ready();
+    const got: string[] = [];
+    const consumer = new Consumer(
+      consuming,
+      { name: "storage", events: ["reading.taken"], logger },
+      async (e) => {
+        got.push(e.id);
+      },
+    );
+    const nc = await connect({ servers: server.url });
+    try {
+      await consumer.start();
+      const consumers = await (await jetstreamManager(nc)).consumers.list(namespace).next();
+      assert.deepEqual(
+        consumers.map((c) => c.config.durable_name?.startsWith("storage__")),
+        [true],
+        "the group's durable consumer exists once start() resolves",
+      );
+      // The producer's bus knows nothing of the consumer's setup: only start() can have waited for it.
+      const event = createEvent("reading.taken", { value: 21.5 }, { source: "ingestion" });
+      await producing.publish(event);
+      for (let i = 0; i < 200 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.deepEqual(got, [event.id]);
+    } finally {
+      await consumer.stop();
+      await Promise.all([consuming.close(), producing.close(), nc.close()]);
+    }
   });
 
   it("rejects types that cannot be subjects, bad options, and use after close", async () => {
