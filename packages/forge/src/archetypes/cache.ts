@@ -88,10 +88,14 @@ export const cacheArchetype: Archetype = {
           ...(source === undefined ? {} : { load: httpCacheSource({ baseUrl: source, fetch }) }),
         });
         registerCacheRoutes(host.app, cache);
-        const invalidations = subscribeInvalidation(bus, cache, SERVICE_NAME);
-        host.onShutdown("invalidation", async () => {
-          await Promise.all(invalidations.map((s) => s.unsubscribe()));
-        }, "drain");
+        // Started (and ready on the broker) before the host reports itself up, so no invalidation is missed.
+        host.onStart("invalidation", async () => {
+          const invalidations = subscribeInvalidation(bus, cache, SERVICE_NAME);
+          host.onShutdown("invalidation", async () => {
+            await Promise.all(invalidations.map((s) => s.unsubscribe()));
+          }, "drain");
+          await Promise.all(invalidations.map((s) => s.ready));
+        });
       `,
       env: [
         {

@@ -162,7 +162,7 @@ export const streamProcessorArchetype: Archetype = {
         host.onShutdown("window-state", () => windowStore.close());
         const processor = await StreamProcessor.open(bus, SERVICE_NAME, windowStore);
         registerStreamRoutes(host.app, processor, SERVICE_NAME);
-        host.onStart("stream-input", () => {
+        host.onStart("stream-input", async () => {
           const subscription = bus.subscribe("*", async (event) => {
             await processor.accept(event);
           }, { group: SERVICE_NAME });
@@ -177,6 +177,8 @@ export const streamProcessorArchetype: Archetype = {
             clearInterval(timer);
             await subscription.unsubscribe();
           }, "drain");
+          // Up only once the broker holds the subscription: events published from then on are accepted.
+          await subscription.ready;
         });
       `,
       env: [databaseEnv(service)],

@@ -203,6 +203,8 @@ export const websocketGatewayArchetype: Archetype = {
             await Promise.all(subscriptions.map((s) => s.unsubscribe()));
             await hub.close();
           }, "drain");
+          // Up only once the broker holds the subscriptions: events published from then on reach clients.
+          await Promise.all(subscriptions.map((s) => s.ready));
         });
       `,
       env: [
