@@ -6,7 +6,7 @@
  * @module
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
-import { context, trace } from "@opentelemetry/api";
+import { context, ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { httpMethodLabel } from "../observability/http-method.ts";
 import type { ServiceMetrics } from "../observability/metrics/service-metrics.ts";
 import type { Tracing } from "../observability/tracing/create-tracing.ts";
@@ -37,7 +37,7 @@ export function instrumentHttp(
     return (req: IncomingMessage, res: ServerResponse) => {
       const started = metrics?.monotonicMs() ?? 0;
       const method = httpMethodLabel(req.method);
-      const parent = tracing === undefined ? undefined : extractContext(tracing, req.headers);
+      const parent = tracing === undefined ? undefined : extractContext(tracing, req.headers, ROOT_CONTEXT);
       const span =
         tracing === undefined || parent === undefined ? undefined : startServerSpan(tracing, method, parent);
       const done = () => {

@@ -6,6 +6,7 @@
  */
 import { type Context, context, defaultTextMapGetter, defaultTextMapSetter } from "@opentelemetry/api";
 import type { Tracing } from "./create-tracing.ts";
+import type { TracePropagator } from "./tracing-config.ts";
 
 /**
  * Incoming headers as Node's `IncomingHttpHeaders`, gRPC metadata maps and envelope headers hold
@@ -14,19 +15,27 @@ import type { Tracing } from "./create-tracing.ts";
 export type HeaderCarrier = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /**
- * Every header a supported propagator reads. B3 is listed in both encodings because the B3
- * propagator extracts either, whatever it injects.
+ * The headers each propagator reads. B3 is listed in both encodings because the B3 propagator
+ * extracts either, whatever it injects.
  */
-const CONTEXT_HEADERS = [
-  "traceparent",
-  "tracestate",
-  "baggage",
-  "b3",
-  "x-b3-traceid",
-  "x-b3-spanid",
-  "x-b3-sampled",
-  "x-b3-flags",
-] as const;
+const HEADERS_READ: Record<TracePropagator, readonly string[]> = {
+  tracecontext: ["traceparent", "tracestate"],
+  baggage: ["baggage"],
+  b3: ["b3", "x-b3-traceid", "x-b3-spanid", "x-b3-sampled", "x-b3-flags"],
+  b3multi: ["b3", "x-b3-traceid", "x-b3-spanid", "x-b3-sampled", "x-b3-flags"],
+};
+
+/** The headers `tracing`'s propagators read, worked out once per tracing. */
+const contextHeaders = new WeakMap<Tracing, readonly string[]>();
+
+function contextHeadersOf(tracing: Tracing): readonly string[] {
+  let names = contextHeaders.get(tracing);
+  if (names === undefined) {
+    names = [...new Set(tracing.config.propagators.flatMap((name) => HEADERS_READ[name]))];
+    contextHeaders.set(tracing, names);
+  }
+  return names;
+}
 
 /**
  * Writes the trace context (and baggage) of `ctx` into `headers` — e.g. `traceparent`, `tracestate`,
@@ -58,7 +67,7 @@ export function extractContext(
   base: Context = context.active(),
 ): Context {
   // Most requests to an edge service carry no trace headers: skip the propagators' parsing then.
-  for (const name of CONTEXT_HEADERS) {
+  for (const name of contextHeadersOf(tracing)) {
     if (headers[name] !== undefined) return tracing.propagator.extract(base, headers, defaultTextMapGetter);
   }
   return base;
