@@ -5,6 +5,7 @@
  * @module
  */
 import { type ChildProcess, fork } from "node:child_process";
+import { CpuShareProfiler, TRACING_CODE } from "./cpu-share.ts";
 
 /** A server running in a child process. */
 export interface ServerProcess {
@@ -12,6 +13,11 @@ export interface ServerProcess {
   readonly url: string;
   /** CPU time (user + system) the child used so far, in seconds. */
   cpuSeconds(): Promise<number>;
+  /**
+   * Profiles the child while `during` runs and resolves with the share (0..1) of its non-idle CPU
+   * spent in tracing code (see `TRACING_CODE`).
+   */
+  tracingCpuShare(during: () => Promise<unknown>): Promise<number>;
   /** Kills the child (SIGTERM) and waits for it to exit. */
   stop(): Promise<void>;
 }
@@ -26,10 +32,15 @@ export interface CpuMessage {
   readonly cpuMicros: number;
 }
 
-function askCpu(child: ChildProcess): Promise<number> {
+/** What a child answers: to `"cpu"`, to `"profile-start"` (`{}`), and to `"profile-stop"`. */
+type Answer = CpuMessage | { readonly tracingShare?: number };
+type Question = "cpu" | "profile-start" | "profile-stop";
+
+/** Sends one question to the child and resolves with its answer (one question at a time). */
+function ask(child: ChildProcess, question: Question): Promise<Answer> {
   return new Promise((resolve) => {
-    child.once("message", (message: CpuMessage) => resolve(message.cpuMicros / 1e6));
-    child.send("cpu");
+    child.once("message", (message: Answer) => resolve(message));
+    child.send(question);
   });
 }
 
@@ -65,7 +76,12 @@ export function startServerProcess(script: URL, args: readonly string[]): Promis
       child.removeAllListeners("exit");
       resolve({
         url: `http://127.0.0.1:${message.port}`,
-        cpuSeconds: () => askCpu(child),
+        cpuSeconds: async () => ((await ask(child, "cpu")) as CpuMessage).cpuMicros / 1e6,
+        tracingCpuShare: async (during) => {
+          await ask(child, "profile-start");
+          await during();
+          return ((await ask(child, "profile-stop")) as { tracingShare: number }).tracingShare;
+        },
         stop: async () => {
           child.kill("SIGTERM");
           await exited(child);
@@ -76,14 +92,23 @@ export function startServerProcess(script: URL, args: readonly string[]): Promis
 }
 
 /**
- * In a child: tells the parent the server listens on `port`, then answers its CPU questions. The
+ * In a child: tells the parent the server listens on `port`, then answers its CPU and profile questions. The
  * IPC channel is unreferenced so it does not keep the child alive once its server closed.
  */
 export function reportListening(port: number): void {
   process.channel?.unref();
-  process.on("message", () => {
-    const { user, system } = process.cpuUsage();
-    process.send?.({ cpuMicros: user + system } satisfies CpuMessage);
+  let profiler: CpuShareProfiler | undefined;
+  process.on("message", async (question: Question) => {
+    if (question === "profile-start") {
+      profiler = new CpuShareProfiler();
+      await profiler.start();
+      process.send?.({});
+    } else if (question === "profile-stop") {
+      process.send?.({ tracingShare: (await profiler?.stop(TRACING_CODE)) ?? 0 });
+    } else {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpuMicros: user + system } satisfies CpuMessage);
+    }
   });
   process.send?.({ port } satisfies ListeningMessage);
 }
