@@ -90,6 +90,9 @@ ALTER TABLE ${T} DROP COLUMN locked_by, DROP COLUMN locked_until;`,
  * no older message leased. The leased keys are gathered once (`blocked`: key → oldest leased seq)
  * rather than looked up per candidate. No row lock is taken on the messages: a message being marked
  * or failed is leased, so the claim passes it by; a lease that ran out is taken over (`ON CONFLICT`).
+ * In the one race left, a relay marking a message just as its lease runs out while another claims
+ * it, the message is published twice (at-least-once) and the second lease outlives its message: it
+ * holds back that key's later messages until it runs out (`leaseMs`), then is ignored.
  */
 export function claimSql(now: number, batchSize: number, workerId: string, leaseMs: number): string {
   // Integers written as BigInt does, never in exponent notation.
