@@ -251,6 +251,35 @@ describe("Consumer", () => {
     assert.ok(seen.includes("other:order.shipped"));
   });
 
+  it("start() waits for the broker to hold the subscriptions, and a stop() meanwhile wins", async () => {
+    let brokerReady!: () => void;
+    const ready = new Promise<void>((resolve) => {
+      brokerReady = resolve;
+    });
+    let unsubscribed = 0;
+    const bus = new InProcessEventBus({ logger: silent });
+    // A broker-like bus: the subscription exists at once, the broker holds it once `ready` settles.
+    bus.subscribe = () => ({ ready, unsubscribe: async () => void unsubscribed++ });
+    const logs = createMemoryLogDestination();
+    const logger = createLogger({ service: "t", destination: logs });
+    const consumer = new Consumer(bus, { name: "billing", events: ["order.placed"], logger }, async () => {});
+    let started = false;
+    const starting = consumer.start().then(() => {
+      started = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(started, false, "start() is still waiting for the broker");
+    await consumer.stop();
+    brokerReady();
+    await starting;
+    assert.equal(unsubscribed, 1);
+    assert.deepEqual(
+      logs.entries().filter((entry) => entry.msg === "consumer started"),
+      [],
+      "a consumer stopped before the broker was ready never reports itself started",
+    );
+  });
+
   it("rejects bad options", () => {
     const bus = new InProcessEventBus({ logger: silent });
     const make = (o: Partial<ConsumerOptions>) => () =>

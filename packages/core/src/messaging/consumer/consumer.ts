@@ -141,6 +141,7 @@ export class Consumer {
     );
     this.#subscriptions = subscriptions;
     await Promise.all(subscriptions.map((subscription) => subscription.ready));
+    if (subscriptions.length === 0) return; // stop() emptied them while the broker was setting up
     this.#logger.info({ events: this.#options.events, concurrency: this.#limiter.limit }, "consumer started");
   }
 
