@@ -5,16 +5,6 @@ import { ManualClock } from "../runtime/clock.ts";
 import { createReadThroughCache } from "./cache-policy.ts";
 import { StaleWhileRevalidateCache } from "./stale-while-revalidate.ts";
 
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
 /** Lets queued promise callbacks (a background refresh's settlement) run. */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -49,7 +39,7 @@ describe("StaleWhileRevalidateCache", () => {
     const cache = new StaleWhileRevalidateCache<string>({ ttlMs: 1000, clock });
     await cache.get("k", () => Promise.resolve("old"));
     clock.advance(1000);
-    const refresh = deferred<string>();
+    const refresh = Promise.withResolvers<string>();
     let refreshes = 0;
     const load = () => {
       refreshes += 1;
@@ -106,7 +96,7 @@ describe("StaleWhileRevalidateCache", () => {
     const cache = new StaleWhileRevalidateCache<string>({ ttlMs: 1000, staleLimitMs: 2000, clock });
     await cache.get("k", () => Promise.resolve("old"));
     clock.advance(1500);
-    const refresh = deferred<string>();
+    const refresh = Promise.withResolvers<string>();
     let loads = 0;
     const load = () => {
       loads += 1;
@@ -123,7 +113,7 @@ describe("StaleWhileRevalidateCache", () => {
 
   it("does not store a load that delete() or clear() overtook", async () => {
     const cache = new StaleWhileRevalidateCache<string>({ ttlMs: 1000, clock: new ManualClock() });
-    const load = deferred<string>();
+    const load = Promise.withResolvers<string>();
     const pending = cache.get("k", () => load.promise);
     assert.equal(cache.delete("k"), false);
     load.resolve("outdated");

@@ -4,16 +4,6 @@ import { hasErrorCode } from "../errors/allframe-error.ts";
 import { ManualClock } from "../runtime/clock.ts";
 import { TtlCache } from "./ttl-cache.ts";
 
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
 describe("TtlCache", () => {
   it("expires entries after their ttl, on the injected clock", () => {
     const clock = new ManualClock(0);
@@ -68,7 +58,7 @@ describe("TtlCache", () => {
   it("getOrLoad shares one load among concurrent misses and caches the result", async () => {
     const clock = new ManualClock();
     const cache = new TtlCache<string>({ ttlMs: 1000, clock });
-    const load = deferred<string>();
+    const load = Promise.withResolvers<string>();
     let loads = 0;
     const loader = () => {
       loads += 1;
@@ -89,7 +79,7 @@ describe("TtlCache", () => {
 
   it("does not cache a failed load, and every waiter sees the failure", async () => {
     const cache = new TtlCache<string>({ ttlMs: 1000, clock: new ManualClock() });
-    const load = deferred<string>();
+    const load = Promise.withResolvers<string>();
     const waiters = [cache.getOrLoad("k", () => load.promise), cache.getOrLoad("k", () => load.promise)];
     load.reject(new Error("backend down"));
     for (const waiter of waiters) await assert.rejects(waiter, /backend down/);
@@ -98,7 +88,7 @@ describe("TtlCache", () => {
 
   it("does not store a load that was invalidated by delete while it ran", async () => {
     const cache = new TtlCache<string>({ ttlMs: 1000, clock: new ManualClock() });
-    const load = deferred<string>();
+    const load = Promise.withResolvers<string>();
     const pending = cache.getOrLoad("k", () => load.promise);
     cache.delete("k");
     load.resolve("stale");

@@ -9,14 +9,6 @@ import { ManualClock } from "./clock.ts";
 import { createServiceHost, type ServiceHost, type ServiceHostOptions } from "./service-host.ts";
 import { readJson } from "./validation.ts";
 
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
 const hosts: ServiceHost[] = [];
 afterEach(async () => {
   await Promise.all(hosts.splice(0).map((h) => h.stop("test done")));
@@ -184,8 +176,8 @@ describe("service host", () => {
 
   it("drains an in-flight request, then runs drain hooks before close hooks, each in reverse order", async () => {
     const { host } = makeHost();
-    const entered = deferred();
-    const release = deferred();
+    const entered = Promise.withResolvers<void>();
+    const release = Promise.withResolvers<void>();
     const order: string[] = [];
     host.app.get("/slow", async (c) => {
       entered.resolve();
@@ -305,7 +297,7 @@ describe("service host", () => {
 
   it("cuts a request still running at the deadline and reports it", async () => {
     const { host } = makeHost({ shutdownTimeoutMs: 3000 });
-    const entered = deferred();
+    const entered = Promise.withResolvers<void>();
     host.app.get("/hang", async () => {
       entered.resolve();
       return new Promise<Response>(() => {});

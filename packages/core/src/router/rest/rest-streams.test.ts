@@ -26,17 +26,9 @@ function eventReader(res: Response): { next(): Promise<string | undefined>; canc
   };
 }
 
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
-}
-
 describe("REST router: server-sent events", () => {
   let t: RestTestHost;
-  const countdownEnded = deferred<string>();
+  const countdownEnded = Promise.withResolvers<string>();
   const countdown = defineHandler({
     kind: "stream",
     name: "countdown",
@@ -108,8 +100,8 @@ describe("REST router: server-sent events", () => {
 
 describe("REST router: handler context, output schema and query lists", () => {
   let t: RestTestHost;
-  const entered = deferred();
-  const aborted = deferred<unknown>();
+  const entered = Promise.withResolvers<void>();
+  const aborted = Promise.withResolvers<unknown>();
   const accounts: Record<string, unknown> = {
     a1: { id: "a1", owner: "ada", passwordHash: "secret-hash" },
     a2: { id: "a2" },
