@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { hasErrorCode } from "../errors/allframe-error.ts";
-import { ManualClock } from "../runtime/clock.ts";
+import type { ManualClock } from "../runtime/clock.ts";
+import { storeCases } from "../testing/store-cases.ts";
 import type { CacheStore } from "./cache-store.ts";
 
 /** Makes a fresh, empty store isolated from every other one it made, whose expiry follows `clock`. */
@@ -17,15 +18,7 @@ const START = Date.UTC(2026, 0, 1);
 
 /** Registers the cache store contract as a `describe` block. */
 export function runCacheStoreContract(name: string, factory: CacheStoreFactory): void {
-  const withStore = (fn: (store: CacheStore<unknown>, clock: ManualClock) => Promise<void>) => async () => {
-    const clock = new ManualClock(START);
-    const store = await factory(clock);
-    try {
-      await fn(store, clock);
-    } finally {
-      await store.close();
-    }
-  };
+  const withStore = storeCases(factory, START);
 
   describe(`CacheStore contract: ${name}`, () => {
     it(

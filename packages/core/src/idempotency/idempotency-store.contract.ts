@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { hasErrorCode } from "../errors/allframe-error.ts";
-import { ManualClock } from "../runtime/clock.ts";
+import type { ManualClock } from "../runtime/clock.ts";
+import { storeCases } from "../testing/store-cases.ts";
 import type { BeginResult, IdempotencyStore, StoredResponse } from "./idempotency-store.ts";
 
 /** Makes a fresh, empty store whose expiry follows `clock`. */
@@ -31,15 +32,7 @@ function started(result: BeginResult): string {
 
 /** Registers the idempotency store contract as a `describe` block. */
 export function runIdempotencyStoreContract(name: string, factory: IdempotencyStoreFactory): void {
-  const withStore = (fn: (store: IdempotencyStore, clock: ManualClock) => Promise<void>) => async () => {
-    const clock = new ManualClock(START);
-    const store = await factory(clock);
-    try {
-      await fn(store, clock);
-    } finally {
-      await store.close();
-    }
-  };
+  const withStore = storeCases(factory, START);
 
   describe(`idempotency store contract: ${name}`, () => {
     it(

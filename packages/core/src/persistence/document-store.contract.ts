@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { hasErrorCode } from "../errors/allframe-error.ts";
+import { storeCases } from "../testing/store-cases.ts";
 import type { DocumentStore } from "./document-store.ts";
 
 /** The document shape the contract stores. */
@@ -26,14 +27,7 @@ const doc = (id: string, title = `title ${id}`): ContractDocument => ({ id, titl
 
 /** Registers the document store contract as a `describe` block. */
 export function runDocumentStoreContract(name: string, factory: DocumentStoreFactory): void {
-  const withStore = (fn: (store: DocumentStore<ContractDocument>) => Promise<void>) => async () => {
-    const store = await factory();
-    try {
-      await fn(store);
-    } finally {
-      await store.close();
-    }
-  };
+  const withStore = storeCases(() => factory(), 0);
 
   describe(`document store contract: ${name}`, () => {
     it(
