@@ -115,8 +115,8 @@ leased AS (
 SELECT o.message_id, o.seq, o.envelope, o.attempts, o.enqueued_at FROM ${T} o JOIN leased USING (seq)`;
 }
 
-/** Deletes published messages and their leases, in one statement. */
-export const MARK_PUBLISHED = `WITH gone AS (DELETE FROM ${T} WHERE message_id = ANY($1::text[]) RETURNING seq)
+/** Deletes messages (`$1`: their ids) and their leases, in one statement: once published, or dead-lettered. */
+export const DELETE_MESSAGES = `WITH gone AS (DELETE FROM ${T} WHERE message_id = ANY($1::text[]) RETURNING seq)
 DELETE FROM ${L} WHERE seq IN (SELECT seq FROM gone)`;
 
 /** Ends the leases of messages (by id), so the next claim may take them. */
@@ -133,10 +133,6 @@ held AS (
   INSERT INTO ${L} (seq, key, locked_by, locked_until) SELECT seq, key, NULL, $3::bigint FROM failed
   ON CONFLICT (seq) DO UPDATE SET locked_by = NULL, locked_until = excluded.locked_until)
 SELECT attempts, envelope FROM failed`;
-
-/** Deletes a dead-lettered message (`$1`: its id) and its lease. */
-export const DELETE_MESSAGE = `WITH gone AS (DELETE FROM ${T} WHERE message_id = $1 RETURNING seq)
-DELETE FROM ${L} WHERE seq IN (SELECT seq FROM gone)`;
 
 /**
  * The enqueue, in one statement: the keys' advisory locks (sorted by the caller, so two writers

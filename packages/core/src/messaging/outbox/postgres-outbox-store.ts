@@ -27,9 +27,8 @@ import {
 } from "./outbox-store.ts";
 import {
   claimSql,
-  DELETE_MESSAGE,
+  DELETE_MESSAGES,
   ENQUEUE,
-  MARK_PUBLISHED,
   OUTBOX_LOCKS,
   OUTBOX_MIGRATIONS,
   RECORD_FAILURE,
@@ -184,7 +183,7 @@ export class PostgresOutboxStore implements OutboxStore {
 
   async markPublished(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.#query("markPublished", MARK_PUBLISHED, [[...ids]]);
+    await this.#query("markPublished", DELETE_MESSAGES, [[...ids]]);
   }
 
   async release(ids: readonly string[]): Promise<void> {
@@ -203,7 +202,7 @@ export class PostgresOutboxStore implements OutboxStore {
       ]);
       if (row === undefined) return { attempts: 0, deadLettered: false };
       if (row.attempts < this.maxAttempts) return { attempts: row.attempts, deadLettered: false };
-      await tx.query(DELETE_MESSAGE, [id]);
+      await tx.query(DELETE_MESSAGES, [[id]]);
       await tx.query(
         INSERT_DEAD_LETTER,
         deadLetterParams({
