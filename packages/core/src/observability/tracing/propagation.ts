@@ -18,11 +18,12 @@ export type HeaderCarrier = Readonly<Record<string, string | readonly string[] |
  * The headers each propagator reads. B3 is listed in both encodings because the B3 propagator
  * extracts either, whatever it injects.
  */
+const B3_HEADERS = ["b3", "x-b3-traceid", "x-b3-spanid", "x-b3-sampled", "x-b3-flags"];
 const HEADERS_READ: Record<TracePropagator, readonly string[]> = {
   tracecontext: ["traceparent", "tracestate"],
   baggage: ["baggage"],
-  b3: ["b3", "x-b3-traceid", "x-b3-spanid", "x-b3-sampled", "x-b3-flags"],
-  b3multi: ["b3", "x-b3-traceid", "x-b3-spanid", "x-b3-sampled", "x-b3-flags"],
+  b3: B3_HEADERS,
+  b3multi: B3_HEADERS,
 };
 
 /** The headers `tracing`'s propagators read, worked out once per tracing. */
