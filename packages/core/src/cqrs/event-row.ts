@@ -4,16 +4,18 @@
  */
 import type { EventMetadata, RecordedEvent } from "./event.ts";
 import type { Snapshot } from "./event-store-backend.ts";
+import { eventIdFromStored } from "./stored-event-id.ts";
 
 /**
  * One event as a SQL backend selects it. Numbers may arrive as strings (PostgreSQL `bigint`); `data`
- * and `metadata` are JSON text; `recorded_at` is ISO text (SQLite) or a `Date` (PostgreSQL).
+ * and `metadata` are JSON text; `recorded_at` is ISO text (SQLite) or a `Date` (PostgreSQL);
+ * `event_id` is text, or on SQLite the 16 bytes of a UUID id (see `storedEventId`).
  */
 export interface EventRow {
   readonly position: number | string;
   readonly stream_id: string;
   readonly version: number | string;
-  readonly event_id: string;
+  readonly event_id: string | Uint8Array;
   readonly type: string;
   readonly schema_version: number | string;
   readonly data: string;
@@ -21,16 +23,17 @@ export interface EventRow {
   readonly recorded_at: string | Date;
 }
 
-/** The select list that yields an {@link EventRow} from an events table (PostgreSQL casts JSON to text). */
-export function eventColumns(jsonAsText: boolean): string {
-  const cast = jsonAsText ? "::text" : "";
-  return `position, stream_id, version, event_id, type, schema_version, data${cast} AS data, metadata${cast} AS metadata, recorded_at`;
-}
+/**
+ * The select list that yields an {@link EventRow} from PostgreSQL's events table, JSON cast to text
+ * (SQLite's joins its streams table: `sqlite-schema.ts`).
+ */
+export const POSTGRES_EVENT_COLUMNS =
+  "position, stream_id, version, event_id, type, schema_version, data::text AS data, metadata::text AS metadata, recorded_at";
 
 /** Converts a row to a deeply frozen `RecordedEvent`. */
 export function eventFromRow(row: EventRow): RecordedEvent {
   return deepFreeze({
-    id: row.event_id,
+    id: eventIdFromStored(row.event_id),
     streamId: row.stream_id,
     version: Number(row.version),
     position: Number(row.position),

@@ -118,6 +118,26 @@ const streamCases: Record<string, BackendCase> = {
     assert.deepEqual(again, first);
     assert.equal((await b.readAll()).length, 3);
   },
+  "ids keep their exact text, UUID or not, and are found again on retry": async (b) => {
+    const ids = [
+      "0193a4f2-7c01-7b3e-9f3e-5a1b2c3d4e5f",
+      "0193A4F2-7C01-7B3E-9F3E-5A1B2C3D4E5F",
+      "0193a4f27c017b3e9f3e5a1b2c3d4e5f",
+      "order-42:created",
+    ];
+    const batch = ids.map((id, i) => draft(`E${i}`, { i }, id));
+    const first = await b.append("s", batch, "no-stream");
+    assert.deepEqual(
+      (await b.readAll()).map((e) => e.id),
+      ids,
+    );
+    assert.deepEqual(await b.append("s", batch, "no-stream"), first);
+    await assert.rejects(
+      b.append("s", [draft("E0", { i: 0 }, ids[0]), draft("New")], "any"),
+      isCode("conflict"),
+    );
+    assert.equal(await b.streamVersion("s"), 3);
+  },
   "a partly stored batch, or an id from another stream, is a conflict": async (b) => {
     await b.append("s", [draft("A", {}, "p-1")], "any");
     await assert.rejects(

@@ -33,8 +33,11 @@ export interface BackendSuiteOptions {
   readonly skip?: Readonly<Record<string, string>>;
 }
 
-/** A draft with a unique id (unless given), fixed metadata and timestamp. */
-export function draft(type: string, data: unknown = {}, id = `evt-${randomUUID()}`): RecordedEventDraft {
+/**
+ * A draft with a unique id (unless given: a random UUID, the id form most callers make), fixed
+ * metadata and timestamp.
+ */
+export function draft(type: string, data: unknown = {}, id: string = randomUUID()): RecordedEventDraft {
   return { id, type, data, metadata: { source: "contract" }, recordedAt: "2025-01-01T00:00:00.000Z" };
 }
 

@@ -11,7 +11,7 @@ import { AllFrameError } from "../errors/allframe-error.ts";
 import { ConcurrencyError } from "./concurrency-error.ts";
 import { encodeDrafts } from "./draft-encoding.ts";
 import type { ExpectedVersion, RecordedEvent, RecordedEventDraft } from "./event.ts";
-import { type EventRow, eventColumns, eventFromRow } from "./event-row.ts";
+import { type EventRow, eventFromRow, POSTGRES_EVENT_COLUMNS } from "./event-row.ts";
 import { matchRetry } from "./event-store-backend.ts";
 import {
   type AppendRow,
@@ -33,7 +33,7 @@ export type PostgresQuery = <R extends pg.QueryResultRow>(
 /** A batch holds at most this many appends, and this many events unless one append alone has more. */
 const MAX_APPENDS = 64;
 const MAX_EVENTS = 2000;
-const COLUMNS = eventColumns(true);
+const COLUMNS = POSTGRES_EVENT_COLUMNS;
 const UNDEFINED_FUNCTION = "42883";
 
 interface Pending extends BatchedAppend {

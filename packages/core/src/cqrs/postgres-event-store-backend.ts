@@ -6,7 +6,13 @@ import pg from "pg";
 import { isAllFrameError } from "../errors/allframe-error.ts";
 import { encodeDrafts } from "./draft-encoding.ts";
 import type { ExpectedVersion, RecordedEvent, RecordedEventDraft } from "./event.ts";
-import { type EventRow, eventColumns, eventFromRow, type SnapshotRow, snapshotFromRow } from "./event-row.ts";
+import {
+  type EventRow,
+  eventFromRow,
+  POSTGRES_EVENT_COLUMNS,
+  type SnapshotRow,
+  snapshotFromRow,
+} from "./event-row.ts";
 import {
   type AppendOptions,
   assertCheckpoint,
@@ -39,7 +45,7 @@ export interface PostgresEventStoreBackendOptions {
   readonly maxConcurrentAppends?: number;
 }
 
-const COLUMNS = eventColumns(true);
+const COLUMNS = POSTGRES_EVENT_COLUMNS;
 
 /**
  * An `EventStoreBackend` in PostgreSQL ≥ 13. Tables `allframe_events`, `allframe_streams`,

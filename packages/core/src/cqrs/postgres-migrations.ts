@@ -5,15 +5,12 @@
  */
 import type pg from "pg";
 import { LOCK_CLASS } from "./postgres-append-functions.ts";
+import type { SchemaMigration } from "./schema-migration.ts";
 
 export { APPEND_LOCK_KEY, LOCK_CLASS } from "./postgres-append-functions.ts";
 
-/** One forward-only migration; `sql` may hold several statements. */
-export interface PostgresMigration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
+/** One forward-only migration of a PostgreSQL store's tables (see {@link SchemaMigration}). */
+export type PostgresMigration = SchemaMigration;
 
 const MIGRATION_LOCK_KEY = 2;
 

@@ -5,6 +5,7 @@
  */
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import type { EncodedDraft } from "./draft-encoding.ts";
+import { storedEventId } from "./stored-event-id.ts";
 
 const COLUMNS = 9;
 const ROW = `(${new Array(COLUMNS).fill("?").join(", ")})`;
@@ -28,12 +29,13 @@ export class SqliteEventInserts {
   }
 
   /**
-   * Inserts `encoded` into `streamId` at versions `firstVersion`… and positions `firstPosition`…
-   * (explicit, so the rowid continues the log). Call inside the append's transaction.
+   * Inserts `encoded` into the stream keyed `streamKey` (`allframe_streams.stream_key`) at versions
+   * `firstVersion`… and positions `firstPosition`… (explicit, so the rowid continues the log). Call
+   * inside the append's transaction.
    * @throws the driver's error, e.g. on a unique constraint.
    */
   insert(
-    streamId: string,
+    streamKey: number,
     firstVersion: number,
     firstPosition: number,
     encoded: readonly EncodedDraft[],
@@ -44,9 +46,9 @@ export class SqliteEventInserts {
       for (let k = 0, at = 0; k < rows; k++, done++) {
         const draft = encoded[done] as EncodedDraft;
         args[at++] = firstPosition + done;
-        args[at++] = streamId;
+        args[at++] = streamKey;
         args[at++] = firstVersion + done;
-        args[at++] = draft.id;
+        args[at++] = storedEventId(draft.id);
         args[at++] = draft.type;
         args[at++] = draft.schemaVersion;
         args[at++] = draft.dataJson;
@@ -61,7 +63,7 @@ export class SqliteEventInserts {
     let statement = this.#statements.get(rows);
     if (statement === undefined) {
       statement = this.#db.prepare(
-        "INSERT INTO allframe_events (position, stream_id, version, event_id, type, schema_version, data, metadata, recorded_at) " +
+        "INSERT INTO allframe_events (position, stream_key, version, event_id, type, schema_version, data, metadata, recorded_at) " +
           `VALUES ${new Array(rows).fill(ROW).join(", ")}`,
       );
       this.#statements.set(rows, statement);

@@ -26,7 +26,19 @@ import {
 } from "./event-store-backend.ts";
 import { leaseSerialQueue, type SerialQueue } from "./serial-queue.ts";
 import { SqliteEventInserts } from "./sqlite-event-inserts.ts";
-import { isEventUniqueViolation, SQL, SQLITE_SCHEMA, sqliteFailure } from "./sqlite-schema.ts";
+import { applySqliteMigrations } from "./sqlite-migrations.ts";
+import {
+  isEventUniqueViolation,
+  SQL,
+  SQLITE_EVENT_STORE_MIGRATIONS,
+  sqliteFailure,
+} from "./sqlite-schema.ts";
+
+/** A row of `allframe_streams`: the stream's key in `allframe_events`, and its last version. */
+interface StreamRow {
+  readonly stream_key: number;
+  readonly version: number;
+}
 
 /** Options of {@link SqliteEventStoreBackend}. */
 export interface SqliteEventStoreBackendOptions {
@@ -48,8 +60,10 @@ export interface SqliteEventStoreBackendOptions {
 
 /**
  * An `EventStoreBackend` in one SQLite file, WAL journal. Tables `allframe_events` (position INTEGER
- * PRIMARY KEY, unique event id, unique (stream_id, version)), `allframe_streams` (current version per
- * stream), `allframe_snapshots`, `allframe_checkpoints`; see `sqlite-schema.ts`.
+ * PRIMARY KEY, unique event id, unique (stream key, version)), `allframe_streams` (key and current
+ * version per stream), `allframe_snapshots`, `allframe_checkpoints`; see `sqlite-schema.ts`. Opening
+ * the file applies the store's schema migrations it lacks (`SQLITE_EVENT_STORE_MIGRATIONS`), e.g.
+ * converting a file written by an earlier release to the compact layout, in one transaction.
  *
  * Concurrency. SQLite has one writer at a time: every append runs in `BEGIN IMMEDIATE`, which takes
  * the write lock before the version check, so check and insert are atomic across connections and
@@ -81,17 +95,22 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
   constructor(opts: SqliteEventStoreBackendOptions) {
     this.path = opts.path;
     const timeout = opts.busyTimeoutMs ?? 5000;
+    let writer: DatabaseSync | undefined;
     try {
       mkdirSync(dirname(opts.path), { recursive: true });
-      this.#writer = new DatabaseSync(opts.path, { timeout });
-      this.#writer.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${opts.synchronous ?? "full"}`);
-      this.#writer.exec(SQLITE_SCHEMA);
+      writer = new DatabaseSync(opts.path, { timeout });
+      writer.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${opts.synchronous ?? "full"}`);
+      applySqliteMigrations(writer, "event-store", SQLITE_EVENT_STORE_MIGRATIONS);
       this.#reader = new DatabaseSync(opts.path, { timeout, readOnly: true });
     } catch (cause) {
-      throw new AllFrameError("configuration", `cannot open the SQLite event store at ${opts.path}`, {
-        cause,
-      });
+      writer?.close();
+      throw new AllFrameError(
+        "configuration",
+        `cannot open the SQLite event store at ${opts.path}: ${(cause as Error).message}`,
+        { cause },
+      );
     }
+    this.#writer = writer;
     this.#inserts = new SqliteEventInserts(this.#writer);
     const lease = leaseSerialQueue(realpathSync(opts.path));
     this.#writes = lease.queue;
@@ -109,7 +128,8 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
       let committed = false;
       try {
         this.#writer.exec("BEGIN IMMEDIATE");
-        const actual = this.#currentVersion(this.#writer, streamId);
+        const stream = this.#stream(this.#writer, streamId);
+        const actual = stream?.version ?? -1;
         try {
           assertExpectedVersion(streamId, expected, actual);
         } catch (error) {
@@ -120,7 +140,7 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
         }
         if (encoded.length === 0) return [];
         // Stored ids are found by the unique index on event_id, not by a lookup per id up front.
-        const recorded = this.#insert(streamId, actual, encoded);
+        const recorded = this.#insert(streamId, stream, encoded);
         if (options.inTransaction !== undefined)
           await this.#runInTransaction(options.inTransaction, recorded);
         this.#writer.exec("COMMIT");
@@ -131,7 +151,7 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
         this.#writer.exec("ROLLBACK");
         const replay = this.#retryOf(streamId, drafts);
         if (replay) return replay;
-        // Only a writer that bypassed BEGIN IMMEDIATE can break (stream_id, version).
+        // Only a writer that bypassed BEGIN IMMEDIATE can break (stream_key, version).
         throw new ConcurrencyError(streamId, expected, this.#currentVersion(this.#writer, streamId));
       } finally {
         if (!committed && this.#writer.isTransaction) this.#writer.exec("ROLLBACK");
@@ -139,11 +159,26 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
     });
   }
 
-  /** Inserts the batch and the stream's new version; resolves with the recorded events. */
-  #insert(streamId: string, actual: number, encoded: readonly EncodedDraft[]): RecordedEvent[] {
+  /**
+   * Inserts the batch and the stream's new version (its row first, for a new stream, which gives the
+   * stream its key); returns the recorded events.
+   */
+  #insert(
+    streamId: string,
+    stream: StreamRow | undefined,
+    encoded: readonly EncodedDraft[],
+  ): RecordedEvent[] {
     const first = (this.#get<{ p: number }>(this.#writer, SQL.lastPosition)?.p ?? 0) + 1;
-    this.#inserts.insert(streamId, actual + 1, first, encoded);
-    this.#prepare(this.#writer, SQL.upsertStream).run(streamId, actual + encoded.length);
+    const actual = stream?.version ?? -1;
+    const last = actual + encoded.length;
+    let key: number;
+    if (stream === undefined) {
+      key = (this.#get<StreamRow>(this.#writer, SQL.newStream, [streamId, last]) as StreamRow).stream_key;
+    } else {
+      key = stream.stream_key;
+      this.#prepare(this.#writer, SQL.setStreamVersion).run(last, key);
+    }
+    this.#inserts.insert(key, actual + 1, first, encoded);
     return encoded.map((draft, i) => recordedEvent(streamId, actual + 1 + i, first + i, draft));
   }
 
@@ -264,7 +299,11 @@ export class SqliteEventStoreBackend implements EventStoreBackend {
   }
 
   #currentVersion(db: DatabaseSync, streamId: string): number {
-    return this.#get<{ version: number }>(db, SQL.streamVersion, [streamId])?.version ?? -1;
+    return this.#stream(db, streamId)?.version ?? -1;
+  }
+
+  #stream(db: DatabaseSync, streamId: string): StreamRow | undefined {
+    return this.#get<StreamRow>(db, SQL.stream, [streamId]);
   }
 
   #prepare(db: DatabaseSync, sql: string): StatementSync {

@@ -3,14 +3,14 @@
  * @module
  */
 import { AllFrameError, isAllFrameError } from "../errors/allframe-error.ts";
-import { eventColumns } from "./event-row.ts";
+import type { SchemaMigration } from "./schema-migration.ts";
+import { storedEventIdSql } from "./stored-event-id.ts";
 
 /**
- * Idempotent DDL, run on every open. `position` is the rowid: one writer at a time commits positions
- * in order, and a rolled-back append leaves no hole. `allframe_streams.version` duplicates
- * `max(version)` so the version check is one primary-key lookup and `stats()` never scans events.
+ * The first layout, as earlier releases created it on every open (hence `IF NOT EXISTS`: on a file
+ * they made, this migration finds its tables and only records itself).
  */
-export const SQLITE_SCHEMA = `
+const V1_TABLES = `
 CREATE TABLE IF NOT EXISTS allframe_events (
   position INTEGER PRIMARY KEY,
   stream_id TEXT NOT NULL,
@@ -40,17 +40,73 @@ CREATE TABLE IF NOT EXISTS allframe_checkpoints (
 ) STRICT, WITHOUT ROWID;
 `;
 
-const COLUMNS = eventColumns(false);
+/**
+ * The compact layout. Each event names its stream by `stream_key`, an integer given once per stream
+ * in `allframe_streams`, and keeps a canonical UUID id as its 16 bytes (`storedEventId`; other ids
+ * stay text, so `event_id` is `ANY`). The two unique indexes shrink to about a third of their text
+ * size, and 1,000-event batches got about 1.3-1.6 times faster on this machine (plain node:sqlite
+ * inserts into either layout, synchronous = full). The old rows are copied in position order, streams
+ * keyed in the order they began, versions taken from the events themselves; the old tables are then
+ * dropped, all in the migration's one transaction.
+ */
+const V2_COMPACT = `
+ALTER TABLE allframe_events RENAME TO allframe_events_v1;
+ALTER TABLE allframe_streams RENAME TO allframe_streams_v1;
+CREATE TABLE allframe_streams (
+  stream_key INTEGER PRIMARY KEY,
+  stream_id TEXT NOT NULL UNIQUE,
+  version INTEGER NOT NULL
+) STRICT;
+CREATE TABLE allframe_events (
+  position INTEGER PRIMARY KEY,
+  stream_key INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  event_id ANY NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  schema_version INTEGER NOT NULL DEFAULT 1,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  UNIQUE (stream_key, version)
+) STRICT;
+INSERT INTO allframe_streams (stream_id, version)
+  SELECT stream_id, max(version) FROM allframe_events_v1 GROUP BY stream_id ORDER BY min(position);
+INSERT INTO allframe_events (position, stream_key, version, event_id, type, schema_version, data, metadata, recorded_at)
+  SELECT e.position, s.stream_key, e.version, ${storedEventIdSql("e.event_id")}, e.type, e.schema_version,
+    e.data, e.metadata, e.recorded_at
+  FROM allframe_events_v1 e JOIN allframe_streams s ON s.stream_id = e.stream_id ORDER BY e.position;
+DROP TABLE allframe_events_v1;
+DROP TABLE allframe_streams_v1;
+`;
+
+/**
+ * The SQLite event store's tables, applied on open by `applySqliteMigrations` (component
+ * `"event-store"`). `position` is the rowid: one writer at a time commits positions in order, and a
+ * rolled-back append leaves no hole. `allframe_streams.version` duplicates the stream's last event
+ * version, so the version check is one indexed lookup and `stats()` never scans events.
+ */
+export const SQLITE_EVENT_STORE_MIGRATIONS: readonly SchemaMigration[] = [
+  { version: 1, name: "events, streams, snapshots, checkpoints", sql: V1_TABLES },
+  { version: 2, name: "compact events: integer stream keys, 16-byte UUID ids", sql: V2_COMPACT },
+];
+
+/** The select list of an event, from `allframe_events e` joined to its stream `s`, as an `EventRow`. */
+const COLUMNS =
+  "e.position, s.stream_id, e.version, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at";
 
 /** Every statement the SQLite backend prepares (and caches, per connection). */
 export const SQL = {
   lastPosition: "SELECT coalesce(max(position), 0) AS p FROM allframe_events",
-  upsertStream:
-    "INSERT INTO allframe_streams (stream_id, version) VALUES (?, ?) ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version",
-  streamVersion: "SELECT version FROM allframe_streams WHERE stream_id = ?",
-  eventsByIds: `SELECT ${COLUMNS} FROM allframe_events WHERE event_id IN (SELECT value FROM json_each(?))`,
-  readStream: `SELECT ${COLUMNS} FROM allframe_events WHERE stream_id = ? AND version >= ? ORDER BY version`,
-  readAll: `SELECT ${COLUMNS} FROM allframe_events WHERE position >= ? ORDER BY position LIMIT ?`,
+  stream: "SELECT stream_key, version FROM allframe_streams WHERE stream_id = ?",
+  newStream: "INSERT INTO allframe_streams (stream_id, version) VALUES (?, ?) RETURNING stream_key",
+  setStreamVersion: "UPDATE allframe_streams SET version = ? WHERE stream_key = ?",
+  eventsByIds: `SELECT ${COLUMNS} FROM allframe_events e JOIN allframe_streams s ON s.stream_key = e.stream_key
+    WHERE e.event_id IN (SELECT ${storedEventIdSql("value")} FROM json_each(?))`,
+  readStream: `SELECT ${COLUMNS} FROM allframe_streams s JOIN allframe_events e ON e.stream_key = s.stream_key
+    WHERE s.stream_id = ? AND e.version >= ? ORDER BY e.version`,
+  // CROSS JOIN keeps the events as the outer loop: a position range, each stream found by its key.
+  readAll: `SELECT ${COLUMNS} FROM allframe_events e CROSS JOIN allframe_streams s ON s.stream_key = e.stream_key
+    WHERE e.position >= ? ORDER BY e.position LIMIT ?`,
   saveSnapshot: `INSERT INTO allframe_snapshots (stream_id, version, schema_version, state, taken_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, schema_version = excluded.schema_version,
       state = excluded.state, taken_at = excluded.taken_at
@@ -75,7 +131,7 @@ function isDriverError(error: unknown): error is SqliteDriverError {
   );
 }
 
-/** True when a unique constraint of `allframe_events` (event id, or stream and version) was violated. */
+/** True when a unique constraint of `allframe_events` (event id, or stream key and version) was violated. */
 export function isEventUniqueViolation(error: unknown): boolean {
   return (
     isDriverError(error) &&
