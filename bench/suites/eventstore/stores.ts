@@ -57,13 +57,19 @@ export function oursInMemory(): BenchStore {
   return ours("allframe memory", new EventStore<BenchEvent>());
 }
 
-/** AllFrame's store on a SQLite file, default (durable, `synchronous = full`) settings. */
-export function oursSqlite(path: string): BenchStore {
+/**
+ * AllFrame's store on a SQLite file: by default durable (`synchronous = full`, the store's default);
+ * `"normal"` is safe against a process crash, but a power loss may drop the last commits.
+ */
+export function oursSqlite(path: string, synchronous: Synchronous = "full"): BenchStore {
   return ours(
-    "allframe sqlite",
-    new EventStore<BenchEvent>({ backend: new SqliteEventStoreBackend({ path }) }),
+    `allframe sqlite (${synchronous})`,
+    new EventStore<BenchEvent>({ backend: new SqliteEventStoreBackend({ path, synchronous }) }),
   );
 }
+
+/** SQLite's `synchronous` settings the suite compares. */
+export type Synchronous = "full" | "normal";
 
 /** AllFrame's store on PostgreSQL, default pool (10 connections). */
 export async function oursPostgres(url: string): Promise<BenchStore> {
@@ -98,19 +104,20 @@ export function emmettInMemory(): BenchStore {
 
 /**
  * Emmett's SQLite store on one file, given its fastest setup: one shared connection (its default
- * opens a connection per call on a file), with `synchronous = FULL` as ours, so both fsync each commit.
+ * opens a connection per call on a file), with the same `synchronous` setting as ours (by default
+ * FULL, so both fsync each commit).
  * @throws when the `sqlite3` native module cannot load.
  */
-export async function emmettSqlite(path: string): Promise<BenchStore> {
+export async function emmettSqlite(path: string, synchronous: Synchronous = "full"): Promise<BenchStore> {
   const { getSQLiteEventStore, sqliteConnection } = await import("@event-driven-io/emmett-sqlite");
   const connection = sqliteConnection({ fileName: path });
-  await connection.command("PRAGMA synchronous = FULL");
+  await connection.command(`PRAGMA synchronous = ${synchronous.toUpperCase()}`);
   const store = getSQLiteEventStore({
     fileName: path,
     schema: { autoMigration: "CreateOrUpdate" },
     connectionOptions: { singleton: true, connection },
   });
-  return emmett("emmett sqlite", store, async () => connection.close());
+  return emmett(`emmett sqlite (${synchronous})`, store, async () => connection.close());
 }
 
 /** Emmett's PostgreSQL store, default pool (node-postgres' 10 connections). */
