@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS allframe_checkpoints (
  * size, and 1,000-event batches got about 1.3-1.6 times faster on this machine (plain node:sqlite
  * inserts into either layout, synchronous = full). The old rows are copied in position order, streams
  * keyed in the order they began, versions taken from the events themselves; the old tables are then
- * dropped, all in the migration's one transaction.
+ * dropped, all in the migration's one transaction. Stop processes of an earlier release before a new
+ * one opens the file: their statements name the old columns and fail once it is converted.
  */
 const V2_COMPACT = `
 ALTER TABLE allframe_events RENAME TO allframe_events_v1;
