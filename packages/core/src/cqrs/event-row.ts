@@ -4,18 +4,16 @@
  */
 import type { EventMetadata, RecordedEvent } from "./event.ts";
 import type { Snapshot } from "./event-store-backend.ts";
-import { eventIdFromStored } from "./stored-event-id.ts";
 
 /**
  * One event as a SQL backend selects it. Numbers may arrive as strings (PostgreSQL `bigint`); `data`
- * and `metadata` are JSON text; `recorded_at` is ISO text (SQLite) or a `Date` (PostgreSQL);
- * `event_id` is text, or on SQLite the 16 bytes of a UUID id (see `storedEventId`).
+ * and `metadata` are JSON text; `recorded_at` is ISO text (SQLite) or a `Date` (PostgreSQL).
  */
 export interface EventRow {
   readonly position: number | string;
   readonly stream_id: string;
   readonly version: number | string;
-  readonly event_id: string | Uint8Array;
+  readonly event_id: string;
   readonly type: string;
   readonly schema_version: number | string;
   readonly data: string;
@@ -33,7 +31,7 @@ export const POSTGRES_EVENT_COLUMNS =
 /** Converts a row to a deeply frozen `RecordedEvent`. */
 export function eventFromRow(row: EventRow): RecordedEvent {
   return deepFreeze({
-    id: eventIdFromStored(row.event_id),
+    id: row.event_id,
     streamId: row.stream_id,
     version: Number(row.version),
     position: Number(row.position),

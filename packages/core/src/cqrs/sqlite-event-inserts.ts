@@ -5,7 +5,6 @@
  */
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import type { EncodedDraft } from "./draft-encoding.ts";
-import { storedEventId } from "./stored-event-id.ts";
 
 const COLUMNS = 9;
 const ROW = `(${new Array(COLUMNS).fill("?").join(", ")})`;
@@ -48,7 +47,7 @@ export class SqliteEventInserts {
         args[at++] = firstPosition + done;
         args[at++] = streamKey;
         args[at++] = firstVersion + done;
-        args[at++] = storedEventId(draft.id);
+        args[at++] = draft.id;
         args[at++] = draft.type;
         args[at++] = draft.schemaVersion;
         args[at++] = draft.dataJson;

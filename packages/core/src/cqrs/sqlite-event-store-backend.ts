@@ -63,7 +63,7 @@ export interface SqliteEventStoreBackendOptions {
  * PRIMARY KEY, unique event id, unique (stream key, version)), `allframe_streams` (key and current
  * version per stream), `allframe_snapshots`, `allframe_checkpoints`; see `sqlite-schema.ts`. Opening
  * the file applies the store's schema migrations it lacks (`SQLITE_EVENT_STORE_MIGRATIONS`), e.g.
- * converting a file written by an earlier release to the compact layout, in one transaction.
+ * converting a file written by an earlier release to integer stream keys, in one transaction.
  *
  * Concurrency. SQLite has one writer at a time: every append runs in `BEGIN IMMEDIATE`, which takes
  * the write lock before the version check, so check and insert are atomic across connections and

@@ -38,7 +38,7 @@ function event(
   return { id, streamId, version, position, type, schemaVersion, data, metadata, recordedAt: AT };
 }
 
-/** Writes `LEGACY` into `path` as releases before the compact layout did (DDL on open, no records). */
+/** Writes `LEGACY` into `path` as releases before integer stream keys did (DDL on open, no records). */
 function writeLegacyFile(path: string): void {
   const db = new DatabaseSync(path);
   try {
