@@ -13,12 +13,20 @@
  * swings less when other processes take the cores. Each round measures every server back to back
  * (order rotated), so its AllFrame/peer ratios compare servers under the same machine load; a
  * ratio figure is the median of the rounds' ratios, a per-server figure the median of its rounds.
- * The tracing pair then runs its own alternating rounds (see `PAIRS`). About two and a half minutes.
+ * The tracing pair then runs on fresh process pairs of its own (`tracing-pairs.ts`). About three and a
+ * half minutes.
  * @module
  */
 import { type BenchSuite, figureSheet, median } from "../suite.ts";
 import { type LoadResult, measure, startAllFrameServer, startPeerServer } from "./router/load.ts";
 import type { ServerProcess } from "./router/server-process.ts";
+import {
+  measureTracingPairs,
+  PAIRS_PER_PROCESS,
+  PROCESS_PAIRS,
+  type TracingPair,
+  tracedRatio,
+} from "./router/tracing-pairs.ts";
 
 const SERVERS = ["node", "fastify", "hono", "allframe", "allframe_runtime", "allframe_traced"] as const;
 /** Sampling ratio of the traced AllFrame server (issue 6: >= 90% of the untraced throughput at 0.1). */
@@ -28,15 +36,6 @@ const CONNECTIONS = 50;
 const WARMUP_SECONDS = 2;
 const ROUND_SECONDS = 2.5;
 const ROUNDS = 6;
-/**
- * Issue 6's pair, traced against untraced, gets rounds of its own: many short ones, in alternating
- * order (untraced first in one, traced first in the next), where the six rotated rounds ran the
- * traced server right after the untraced one in five. Its ratio still swings by run on this VM (the
- * same server's throughput moves ±25% between windows): see `traced_vs_untraced_by_cpu_share`.
- */
-const PAIRS = 16;
-const PAIR_SECONDS = 1.5;
-
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
 }
@@ -54,7 +53,7 @@ export const routerSuite: BenchSuite = {
     const servers = new Map<ServerName, ServerProcess>();
     const samples = new Map<ServerName, LoadResult[]>(SERVERS.map((name) => [name, []]));
     let tracingShare = Number.NaN;
-    const pairs: Array<{ untraced: LoadResult; traced: LoadResult }> = [];
+    let pairs: TracingPair[] = [];
     try {
       for (const name of SERVERS) servers.set(name, await start(name));
       const server = (name: ServerName) => servers.get(name) as ServerProcess;
@@ -77,21 +76,19 @@ export const routerSuite: BenchSuite = {
           );
         }
       }
-      say(`tracing pair: ${PAIRS} pairs of ${PAIR_SECONDS} s, alternating which goes first`);
-      const pairLoad = { connections: CONNECTIONS, durationSeconds: PAIR_SECONDS };
-      for (let pair = 0; pair < PAIRS; pair++) {
-        const untracedFirst = pair % 2 === 0;
-        const first = await measure(
-          server(untracedFirst ? "allframe_runtime" : "allframe_traced"),
-          "/hello",
-          pairLoad,
+      say(
+        `tracing pairs: ${PROCESS_PAIRS} fresh process pairs, ${PAIRS_PER_PROCESS} alternating pairs of windows each`,
+      );
+      pairs = await measureTracingPairs(
+        new URL("./router/hello-setup.ts", import.meta.url),
+        TRACED_SAMPLING,
+        CONNECTIONS,
+      );
+      for (let p = 0; p < PROCESS_PAIRS; p++) {
+        const own = pairs.slice(p * PAIRS_PER_PROCESS, (p + 1) * PAIRS_PER_PROCESS);
+        say(
+          `  process pair ${p + 1}: traced/untraced median ${tracedRatio(own, "requestsPerSecond").toFixed(2)}`,
         );
-        const second = await measure(
-          server(untracedFirst ? "allframe_traced" : "allframe_runtime"),
-          "/hello",
-          pairLoad,
-        );
-        pairs.push(untracedFirst ? { untraced: first, traced: second } : { untraced: second, traced: first });
       }
       // Issue 6, measured inside one window: the traced runtime's own CPU spent in tracing code.
       tracingShare = await server("allframe_traced").tracingCpuShare(() =>
@@ -119,12 +116,11 @@ export const routerSuite: BenchSuite = {
       put(`allframe_vs_${peer}_cpu_ratio`, pairedRatio(peer, "requestsPerCpuSecond"), "ratio");
     }
     // Issue 6: the same runtime with tracing on (sampling 0.1) against tracing off; only tracing
-    // differs. The median of the alternating pairs' ratios.
-    const pairRatio = (field: keyof LoadResult) =>
-      median(pairs.map(({ untraced, traced }) => traced[field] / untraced[field]));
-    put("traced_vs_untraced_ratio", pairRatio("requestsPerSecond"), "ratio");
-    put("traced_vs_untraced_cpu_ratio", pairRatio("requestsPerCpuSecond"), "ratio");
-    put("traced_pairs", PAIRS, "pairs");
+    // differs. The median of the pairs' ratios, over several process pairs (see `tracing-pairs.ts`).
+    put("traced_vs_untraced_ratio", tracedRatio(pairs, "requestsPerSecond"), "ratio");
+    put("traced_vs_untraced_cpu_ratio", tracedRatio(pairs, "requestsPerCpuSecond"), "ratio");
+    put("traced_pairs", pairs.length, "pairs");
+    put("traced_process_pairs", PROCESS_PAIRS, "process pairs");
     // The same from the traced server's own profile: with a share s of its CPU in tracing code, the
     // same server untraced would do 1 / (1 - s) times the work, so traced / untraced = 1 - s. Immune to
     // the drift between measurement windows that swings the ratio above from run to run.
