@@ -48,10 +48,10 @@ export interface SqliteEventStoreBackendOptions {
    * `"full"` (default): an append is on disk when it resolves (the WAL is fsynced at every commit).
    * `"normal"`: still safe if the process crashes, but a power loss or OS crash may drop the appends
    * since the last `flush()` (never corrupts the file). Measured on this machine through this backend,
-   * single-event appends: full ~2,900/s (p50 0.3 ms, p99 0.6 ms), normal ~10,000/s (p50 0.05 ms,
-   * p99 0.19 ms); 1,000-event batches ~140,000–180,000 events/s (`npm run bench -- eventstore`), as
-   * fast as plain node:sqlite inserts into the same tables. Full is the default because the issue
-   * asks for a durable embedded store and it costs little on batches.
+   * single-event appends: full ~2,900–3,900/s (p50 0.3 ms, p99 0.5–1.1 ms), normal ~10,000/s (p50
+   * 0.05 ms, p99 0.19 ms); 1,000-event batches full ~173,000–187,000 events/s, normal ~192,000–246,000
+   * (`npm run bench -- eventstore`), about as fast as plain node:sqlite inserts into the same tables.
+   * Full is the default because the issue asks for a durable embedded store.
    */
   readonly synchronous?: "full" | "normal";
   /** How long a write waits for another process's write lock, in milliseconds; default 5000. */

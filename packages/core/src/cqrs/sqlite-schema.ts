@@ -45,10 +45,11 @@ CREATE TABLE IF NOT EXISTS allframe_checkpoints (
  * one a batch of a new stream extends all over, shrinks to a few bytes per entry. In alternating runs
  * on this machine, 1,000-event batches through the store went from 138,000-168,000 to
  * 156,000-191,000 events/s, and reads stayed as fast. (Keeping UUID ids as 16-byte blobs was measured
- * too: no clear further gain on writes, and reads lost about a quarter to the blob-to-text conversion.) The old rows are copied in position order, streams keyed
- * in the order they began, versions taken from the events themselves; the old tables are then
- * dropped, all in the migration's one transaction. Stop processes of an earlier release before a new
- * one opens the file: their statements name the old columns and fail once it is converted.
+ * too: no clear further gain on writes, and reads lost about a quarter to the blob-to-text
+ * conversion.) The old rows are copied in position order, streams keyed in the order they began,
+ * versions taken from the events themselves; the old tables are then dropped, all in the migration's
+ * one transaction. Stop processes of an earlier release before a new one opens the file: their
+ * statements name the old columns and fail once it is converted.
  */
 const V2_STREAM_KEYS = `
 ALTER TABLE allframe_events RENAME TO allframe_events_v1;
