@@ -36,6 +36,7 @@ const CONNECTIONS = 50;
 const WARMUP_SECONDS = 2;
 const ROUND_SECONDS = 2.5;
 const ROUNDS = 6;
+
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
 }
@@ -79,17 +80,17 @@ export const routerSuite: BenchSuite = {
       say(
         `tracing pairs: ${PROCESS_PAIRS} fresh process pairs, ${PAIRS_PER_PROCESS} alternating pairs of windows each`,
       );
-      pairs = await measureTracingPairs(
+      const byProcessPair = await measureTracingPairs(
         new URL("./router/hello-setup.ts", import.meta.url),
         TRACED_SAMPLING,
         CONNECTIONS,
       );
-      for (let p = 0; p < PROCESS_PAIRS; p++) {
-        const own = pairs.slice(p * PAIRS_PER_PROCESS, (p + 1) * PAIRS_PER_PROCESS);
+      byProcessPair.forEach((own, p) => {
         say(
           `  process pair ${p + 1}: traced/untraced median ${tracedRatio(own, "requestsPerSecond").toFixed(2)}`,
         );
-      }
+      });
+      pairs = byProcessPair.flat();
       // Issue 6, measured inside one window: the traced runtime's own CPU spent in tracing code.
       tracingShare = await server("allframe_traced").tracingCpuShare(() =>
         measure(server("allframe_traced"), "/hello", {

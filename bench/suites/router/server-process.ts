@@ -92,8 +92,9 @@ export function startServerProcess(script: URL, args: readonly string[]): Promis
 }
 
 /**
- * In a child: tells the parent the server listens on `port`, then answers its CPU and profile questions. The
- * IPC channel is unreferenced so it does not keep the child alive once its server closed.
+ * In a child: tells the parent the server listens on `port`, then answers its CPU and profile
+ * questions. The IPC channel is unreferenced so it does not keep the child alive once its server
+ * closed.
  */
 export function reportListening(port: number): void {
   process.channel?.unref();

@@ -29,16 +29,18 @@ export interface TracingPair {
 
 /**
  * Runs the pairs on `setup`'s server with tracing at `sampling` and off, `connections` connections.
- * @returns every pair, in the order measured.
+ * @returns one list per process pair of its pairs, in the order measured.
  */
 export async function measureTracingPairs(
   setup: URL,
   sampling: number,
   connections: number,
-): Promise<TracingPair[]> {
-  const pairs: TracingPair[] = [];
+): Promise<TracingPair[][]> {
+  const byProcessPair: TracingPair[][] = [];
   const load = { connections, durationSeconds: PAIR_SECONDS };
   for (let p = 0; p < PROCESS_PAIRS; p++) {
+    const pairs: TracingPair[] = [];
+    byProcessPair.push(pairs);
     const servers: ServerProcess[] = [];
     try {
       const untraced = await startAllFrameServer(setup, "off");
@@ -58,7 +60,7 @@ export async function measureTracingPairs(
       await Promise.all(servers.map((server) => server.stop()));
     }
   }
-  return pairs;
+  return byProcessPair;
 }
 
 /** The median over `pairs` of traced ÷ untraced `field`. */
