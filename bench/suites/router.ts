@@ -3,30 +3,30 @@
  * `{"hello":"world"}`) served by raw `node:http`, Fastify, Hono on @hono/node-server and AllFrame
  * (service host + one handler, docs mounted, default info logging), and AllFrame as a generated
  * service runs it (`createServiceRuntime`, metered) with tracing off and with tracing at sampling
- * 0.1, each in its own child process, driven by autocannon from this process with the same
- * connections and duration. Goals: AllFrame at >= 95% of raw node:http and ahead of Hono; the
- * runtime traced at 0.1 >= 90% of the same runtime untraced (`traced_vs_untraced_ratio`, and
- * `traced_vs_untraced_by_cpu_share` from the traced server's own CPU profile over one window; the
- * cost of the runtime's metrics and logger against the bare host is `runtime_vs_host_ratio`).
+ * 0.1, each in its own child process, driven by autocannon from this process. Goals: AllFrame at
+ * >= 95% of raw node:http and ahead of Hono; the runtime traced at 0.1 >= 90% of the same runtime
+ * untraced (issue 6).
  *
- * Two figures per server: requests/s, and requests per second of the server's own CPU time, which
- * swings less when other processes take the cores. Each round measures every server back to back
- * (order rotated), so its AllFrame/peer ratios compare servers under the same machine load; a
- * ratio figure is the median of the rounds' ratios, a per-server figure the median of its rounds.
- * The tracing pair then runs on fresh process pairs of its own (`tracing-pairs.ts`). About three and a
- * half minutes.
+ * Two kinds of figures:
+ * - per server (`<name>_rps`, `<name>_requests_per_cpu_s`): each server alone on the machine, in
+ *   rounds that measure every server back to back (order rotated); the median of its rounds.
+ * - ratios (`allframe_vs_<peer>_ratio`, `traced_vs_untraced_ratio`, `runtime_vs_host_ratio`): the two
+ *   servers co-scheduled on one CPU and loaded together (`co-scheduled.ts`), so the VM's drift
+ *   cancels; the median over windows of requests per own CPU second (the `_rps_ratio` twins give
+ *   req/s), over several fresh process pairs.
+ *
+ * About five and a half minutes; needs two CPUs and `taskset`.
  * @module
  */
 import { type BenchSuite, figureSheet, median } from "../suite.ts";
+import {
+  type CoScheduledOptions,
+  type CoScheduledWindow,
+  coScheduledRatio,
+  measureFreshPairs,
+} from "./router/co-scheduled.ts";
 import { type LoadResult, measure, startAllFrameServer, startPeerServer } from "./router/load.ts";
 import type { ServerProcess } from "./router/server-process.ts";
-import {
-  measureTracingPairs,
-  PAIRS_PER_PROCESS,
-  PROCESS_PAIRS,
-  type TracingPair,
-  tracedRatio,
-} from "./router/tracing-pairs.ts";
 
 const SERVERS = ["node", "fastify", "hono", "allframe", "allframe_runtime", "allframe_traced"] as const;
 /** Sampling ratio of the traced AllFrame server (issue 6: >= 90% of the untraced throughput at 0.1). */
@@ -35,7 +35,30 @@ type ServerName = (typeof SERVERS)[number];
 const CONNECTIONS = 50;
 const WARMUP_SECONDS = 2;
 const ROUND_SECONDS = 2.5;
-const ROUNDS = 6;
+const ROUNDS = 4;
+/** Fresh process pairs per co-scheduled comparison. */
+const PROCESS_PAIRS = 3;
+/**
+ * Each co-scheduled process pair: 6 warm-up windows, then 6 counted windows of 1 s. The traced
+ * runtime needs the longer warm-up: its recording path runs on one request in ten, so it is optimised
+ * later (its first windows measured 0.64, against 0.80-0.88 from the fifth on).
+ */
+const CO_SCHEDULED: CoScheduledOptions = {
+  path: "/hello",
+  connections: CONNECTIONS,
+  windowSeconds: 1,
+  warmupWindows: 6,
+  windows: 6,
+};
+/** The co-scheduled comparisons: [A, B], figures are B ÷ A. */
+const PAIRS = {
+  allframe_vs_node: ["node", "allframe"],
+  allframe_vs_hono: ["hono", "allframe"],
+  allframe_vs_fastify: ["fastify", "allframe"],
+  runtime_vs_host: ["allframe", "allframe_runtime"],
+  traced_vs_untraced: ["allframe_runtime", "allframe_traced"],
+} as const satisfies Record<string, readonly [ServerName, ServerName]>;
+type PairName = keyof typeof PAIRS;
 
 function say(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -49,12 +72,15 @@ function start(name: ServerName): Promise<ServerProcess> {
   return startPeerServer(name);
 }
 
+function describe(windows: readonly CoScheduledWindow[]): string {
+  return windows.map(({ a, b }) => (b.requestsPerCpuSecond / a.requestsPerCpuSecond).toFixed(2)).join(" ");
+}
+
 export const routerSuite: BenchSuite = {
   async run() {
     const servers = new Map<ServerName, ServerProcess>();
     const samples = new Map<ServerName, LoadResult[]>(SERVERS.map((name) => [name, []]));
     let tracingShare = Number.NaN;
-    let pairs: TracingPair[] = [];
     try {
       for (const name of SERVERS) servers.set(name, await start(name));
       const server = (name: ServerName) => servers.get(name) as ServerProcess;
@@ -77,20 +103,6 @@ export const routerSuite: BenchSuite = {
           );
         }
       }
-      say(
-        `tracing pairs: ${PROCESS_PAIRS} fresh process pairs, ${PAIRS_PER_PROCESS} alternating pairs of windows each`,
-      );
-      const byProcessPair = await measureTracingPairs(
-        new URL("./router/hello-setup.ts", import.meta.url),
-        TRACED_SAMPLING,
-        CONNECTIONS,
-      );
-      byProcessPair.forEach((own, p) => {
-        say(
-          `  process pair ${p + 1}: traced/untraced median ${tracedRatio(own, "requestsPerSecond").toFixed(2)}`,
-        );
-      });
-      pairs = byProcessPair.flat();
       // Issue 6, measured inside one window: the traced runtime's own CPU spent in tracing code.
       tracingShare = await server("allframe_traced").tracingCpuShare(() =>
         measure(server("allframe_traced"), "/hello", {
@@ -102,35 +114,43 @@ export const routerSuite: BenchSuite = {
     } finally {
       await Promise.all([...servers.values()].map((server) => server.stop()));
     }
+    const coScheduled = new Map<PairName, CoScheduledWindow[]>();
+    say(`co-scheduled pairs: ${PROCESS_PAIRS} fresh process pairs each`);
+    for (const [pair, [a, b]] of Object.entries(PAIRS) as [PairName, readonly [ServerName, ServerName]][]) {
+      const byProcessPair = await measureFreshPairs(
+        () => start(a),
+        () => start(b),
+        PROCESS_PAIRS,
+        CO_SCHEDULED,
+      );
+      byProcessPair.forEach((windows, p) => {
+        say(`  ${b} / ${a}, process pair ${p + 1}, per CPU s by window: ${describe(windows)}`);
+      });
+      coScheduled.set(pair, byProcessPair.flat());
+    }
     const of = (name: ServerName) => samples.get(name) ?? [];
     const rps = (name: ServerName) => median(of(name).map((r) => r.requestsPerSecond));
     const perCpu = (name: ServerName) => median(of(name).map((r) => r.requestsPerCpuSecond));
-    const pairedRatio = (peer: ServerName, field: keyof LoadResult, subject: ServerName = "allframe") =>
-      median(of(subject).map((r, round) => r[field] / (of(peer)[round]?.[field] ?? Number.NaN)));
     const { sheet, put } = figureSheet();
     for (const name of SERVERS) {
       put(`${name}_rps`, rps(name), "requests/s");
       put(`${name}_requests_per_cpu_s`, perCpu(name), "requests/CPU-s");
     }
-    for (const peer of ["node", "hono", "fastify"] as const) {
-      put(`allframe_vs_${peer}_ratio`, pairedRatio(peer, "requestsPerSecond"), "ratio");
-      put(`allframe_vs_${peer}_cpu_ratio`, pairedRatio(peer, "requestsPerCpuSecond"), "ratio");
+    // B ÷ A over every window of every process pair. allframe_vs_*: issue 5. traced_vs_untraced: issue
+    // 6, the same runtime with tracing at sampling 0.1 against tracing off (only tracing differs).
+    // runtime_vs_host: what a generated service's metrics and logger cost against the bare host.
+    for (const [pair, windows] of coScheduled) {
+      put(`${pair}_ratio`, coScheduledRatio(windows, "requestsPerCpuSecond"), "ratio");
+      put(`${pair}_rps_ratio`, coScheduledRatio(windows, "requestsPerSecond"), "ratio");
     }
-    // Issue 6: the same runtime with tracing on (sampling 0.1) against tracing off; only tracing
-    // differs. The median of the pairs' ratios, over several process pairs (see `tracing-pairs.ts`).
-    put("traced_vs_untraced_ratio", tracedRatio(pairs, "requestsPerSecond"), "ratio");
-    put("traced_vs_untraced_cpu_ratio", tracedRatio(pairs, "requestsPerCpuSecond"), "ratio");
-    put("traced_pairs", pairs.length, "pairs");
-    put("traced_process_pairs", PROCESS_PAIRS, "process pairs");
-    // The same from the traced server's own profile: with a share s of its CPU in tracing code, the
-    // same server untraced would do 1 / (1 - s) times the work, so traced / untraced = 1 - s. Immune to
-    // the drift between measurement windows, but it counts only time inside tracing code: costs that
-    // tracing causes elsewhere (GC, inline-cache misses in shared code) are missed, so it is an upper
-    // bound. Measured 0.94-0.95 while the pairs above measured 0.86 and 0.93.
+    put("process_pairs", PROCESS_PAIRS, "process pairs");
+    // The tracing code's share of the traced server's own profile: with a share s of its CPU in
+    // tracing code, the same server untraced would do 1 / (1 - s) times the work, so traced / untraced
+    // = 1 - s. It counts only time inside tracing code, not the costs tracing causes elsewhere (cache
+    // misses on the rarely run recording path, GC, context propagation through Node's internals), so
+    // it is an upper bound; the gap to traced_vs_untraced_ratio is that indirect cost.
     put("traced_tracing_cpu_share", tracingShare, "ratio");
     put("traced_vs_untraced_by_cpu_share", 1 - tracingShare, "ratio");
-    // What the rest of a generated service's runtime (metrics, logger) costs against the bare host.
-    put("runtime_vs_host_ratio", pairedRatio("allframe", "requestsPerSecond", "allframe_runtime"), "ratio");
     put("traced_sampling_ratio", TRACED_SAMPLING, "ratio");
     put("connections", CONNECTIONS, "connections");
     put("round_seconds", ROUND_SECONDS, "s");

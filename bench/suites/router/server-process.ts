@@ -11,6 +11,8 @@ import { CpuShareProfiler, TRACING_CODE } from "./cpu-share.ts";
 export interface ServerProcess {
   /** e.g. `http://127.0.0.1:43127`. */
   readonly url: string;
+  /** The child's process id. */
+  readonly pid: number;
   /** CPU time (user + system) the child used so far, in seconds. */
   cpuSeconds(): Promise<number>;
   /**
@@ -76,6 +78,7 @@ export function startServerProcess(script: URL, args: readonly string[]): Promis
       child.removeAllListeners("exit");
       resolve({
         url: `http://127.0.0.1:${message.port}`,
+        pid: child.pid as number,
         cpuSeconds: async () => ((await ask(child, "cpu")) as CpuMessage).cpuMicros / 1e6,
         tracingCpuShare: async (during) => {
           await ask(child, "profile-start");
