@@ -4,19 +4,18 @@
  * the median over windows of B ÷ A.
  *
  * Why: this VM's speed drifts within seconds (the same server measured 19,500-31,000 req/s in
- * consecutive 1.5 s windows), and two identical server processes differ by up to ~13%, which is more
- * than the effects the router suite measures. Measured one after the other, even 30 alternating
- * pairs of windows put the tracing ratio anywhere from 0.82 to 0.96. Loaded together on one CPU,
- * both servers see the same drift at the same instant, so it cancels in their ratio: two identical
- * servers measure 0.99-1.02 window by window. With both saturated and sharing the CPU, requests per
- * second of each one's own CPU time is the inverse of its cost per request, which is what decides
- * its throughput on a core of its own; req/s is reported too (the kernel shares the CPU evenly, so
- * the two agree within 1-2%).
+ * consecutive 1.5 s windows), which is more than the effects the router suite measures. Measured one
+ * after the other, even 30 alternating pairs of windows put the tracing ratio anywhere from 0.82 to
+ * 0.96 between runs. Loaded together on one CPU, both servers see the same drift at the same instant,
+ * so it cancels in their ratio: two identical servers gave medians of 1.01 and 1.02, most windows
+ * within 3% of 1. With both saturated and sharing the CPU, requests per second of each one's own CPU
+ * time is the inverse of its cost per request, which is what decides its throughput on a core of its
+ * own; req/s is reported too (the kernel shares the CPU evenly, so the two agree within 1-3%).
  *
- * Two processes of one server can still differ by a few percent for their whole life (ASLR, JIT
- * choices): window ratios of one pair of processes stay within ±2% of each other, while three fresh
- * pairs of AllFrame and node:http measured 0.95, 0.97 and 0.97. So a figure is taken over several
- * fresh process pairs ({@link measureFreshPairs}).
+ * Two processes of one server can still differ by a few percent for their whole life (memory layout,
+ * JIT choices): the windows of one process pair mostly stay within 3% of each other, while fresh
+ * pairs of AllFrame and node:http measured medians of 0.95, 0.97 and 0.97. So a figure is taken over
+ * several fresh process pairs ({@link measureFreshPairs}).
  *
  * Pinning uses `taskset` (Debian `util-linux`) and needs two CPUs available to this process.
  * @module
