@@ -17,6 +17,11 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
+/** Writes one line of progress to stderr (stdout carries only the suite's JSON line). */
+export function say(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
 /** Rounds to 2 decimals for reporting. */
 export const round2 = (n: number): number => Math.round(n * 100) / 100;
 

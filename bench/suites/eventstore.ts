@@ -14,7 +14,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPostgres } from "../../packages/core/src/testing/postgres-server.ts";
-import { type BenchSuite, round2 } from "../suite.ts";
+import { type BenchSuite, round2, say } from "../suite.ts";
 import type { Latencies, Throughput } from "./eventstore/measure.ts";
 import {
   type BenchStore,
@@ -40,10 +40,6 @@ type Out = { figures: Figures; units: Units };
 
 /** Rounds per workload: ours and Emmett's alternate, each on a fresh store, and each keeps its best. */
 const ROUNDS = 2;
-
-const say = (line: string): void => {
-  process.stderr.write(`${line}\n`);
-};
 
 /** Opens a store, runs `work` on it, closes it. */
 async function using<T>(

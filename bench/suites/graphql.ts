@@ -21,17 +21,13 @@ import { createLogger } from "../../packages/core/src/observability/logger.ts";
 import { createGraphqlEndpoint } from "../../packages/core/src/router/graphql/graphql-endpoint.ts";
 import { invokeHandler, type UnaryHandler } from "../../packages/core/src/router/handler.ts";
 import { type User, userHandlers } from "../../packages/core/src/router/users.fixture.ts";
-import { type BenchSuite, round2 } from "../suite.ts";
+import { type BenchSuite, round2, say } from "../suite.ts";
 
 const QUERY = '{ user(id: "u1") { id name email } }';
 const EXPECTED = JSON.stringify({ data: { user: { id: "u1", name: "Ada", email: "ada@example.com" } } });
 const LOAD = { connections: 50, warmupSeconds: 1, seconds: 5 } as const;
 const SERVERS = ["yoga", "allframe"] as const;
 type ServerName = (typeof SERVERS)[number];
-
-const say = (line: string): void => {
-  process.stderr.write(`${line}\n`);
-};
 
 /** The peer: graphql-yoga with the equivalent SDL and a resolver reading the same kind of map. */
 function yogaServer() {

@@ -17,9 +17,8 @@ import { loadPackageDefinition } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { buildProtoFile } from "../../packages/core/src/router/grpc/proto-text.ts";
 import { userHandlers } from "../../packages/core/src/router/users.fixture.ts";
-import { type BenchSuite, figureSheet, median } from "../suite.ts";
+import { type BenchSuite, figureSheet, median, say } from "../suite.ts";
 import { driveServer, type GrpcLoad, type GrpcLoadResult } from "./grpc/load.ts";
-import { say } from "./messaging/measure.ts";
 
 const LOAD: GrpcLoad = { concurrency: 50, warmupMs: 1_000, durationMs: 4_000 };
 const ROUNDS = 6;

@@ -10,15 +10,11 @@
 import pino from "pino";
 import { createLogger } from "../../packages/core/src/observability/logger.ts";
 import { redactSecrets } from "../../packages/core/src/security/redaction/redact-secrets.ts";
-import { type BenchSuite, figureSheet, median } from "../suite.ts";
+import { type BenchSuite, figureSheet, median, say } from "../suite.ts";
 
 const LINES = 200_000;
 const WARM_UP_LINES = 50_000;
 const ROUNDS = 5;
-const say = (line: string): void => {
-  process.stderr.write(`${line}\n`);
-};
-
 const sink = { write: (_line: string): void => {} };
 const KEYS = ["password", "secret", "token", "authorization", "cookie", "apiKey", "email", "phone", "ssn"];
 

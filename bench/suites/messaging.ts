@@ -10,10 +10,9 @@
  */
 import { startNats } from "../../packages/core/src/testing/nats-server.ts";
 import { startPostgres } from "../../packages/core/src/testing/postgres-server.ts";
-import { type BenchSuite, figureSheet } from "../suite.ts";
+import { type BenchSuite, figureSheet, say } from "../suite.ts";
 import { runIdempotency } from "./messaging/idempotency.ts";
 import { runInProcessBus } from "./messaging/in-process-bus.ts";
-import { say } from "./messaging/measure.ts";
 import { type OutboxWorkload, runOutbox } from "./messaging/outbox-relay.ts";
 
 const OUTBOX: OutboxWorkload = {

@@ -28,7 +28,7 @@ import {
 } from "cockatiel";
 import CircuitBreaker from "opossum";
 import { ResilienceOrchestrator } from "../../packages/core/src/resilience/orchestrator.ts";
-import { type BenchSuite, median, round2 } from "../suite.ts";
+import { type BenchSuite, median, round2, say } from "../suite.ts";
 
 const CALLS = 1_000_000;
 const WARM_UP_CALLS = 100_000;
@@ -39,10 +39,6 @@ const BATCH = 1_000;
 const OPEN_AFTER_FAILURES = 5;
 const HALF_OPEN_AFTER_MS = 30_000;
 const TIMEOUT_MS = 30_000;
-
-const say = (line: string): void => {
-  process.stderr.write(`${line}\n`);
-};
 
 // The operation under test: resolves at once and ignores its signal.
 const noop = async (_signal?: AbortSignal): Promise<number> => 1;

@@ -18,7 +18,7 @@
  * About six minutes; needs two CPUs and `taskset`.
  * @module
  */
-import { type BenchSuite, figureSheet, median } from "../suite.ts";
+import { type BenchSuite, figureSheet, median, say } from "../suite.ts";
 import {
   type CoScheduledOptions,
   type CoScheduledWindow,
@@ -61,10 +61,6 @@ const PAIRS = {
   traced_vs_untraced: ["allframe_runtime", "allframe_traced"],
 } as const satisfies Record<string, readonly [ServerName, ServerName]>;
 type PairName = keyof typeof PAIRS;
-
-function say(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
 
 function start(name: ServerName): Promise<ServerProcess> {
   const setup = new URL("./router/hello-setup.ts", import.meta.url);

@@ -11,8 +11,7 @@
  * (`ws` ≈ 25 KB or less per connection) comes from, so the hub's own cost shows. About 40 s.
  * @module
  */
-import { type BenchSuite, figureSheet } from "../suite.ts";
-import { say } from "./messaging/measure.ts";
+import { type BenchSuite, figureSheet, say } from "../suite.ts";
 import { type CapacityResult, type CapacityWorkload, runCapacity } from "./websocket/capacity.ts";
 
 const LOAD: CapacityWorkload = {

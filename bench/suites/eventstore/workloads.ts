@@ -3,6 +3,8 @@
  * keep the whole suite within about three minutes on the 2-core machine.
  * @module
  */
+
+import { say } from "../../suite.ts";
 import {
   type Bounds,
   concurrent,
@@ -12,10 +14,6 @@ import {
   type Throughput,
 } from "./measure.ts";
 import { type BenchEvent, type BenchStore, benchEvent } from "./stores.ts";
-
-const say = (line: string): void => {
-  process.stderr.write(`${line}\n`);
-};
 
 const one = (): number => 1;
 const itself = (n: number): number => n;

@@ -17,11 +17,6 @@ export function benchLogger(service: string): Logger {
   return createLogger({ service, level: "warn", destination: process.stderr });
 }
 
-/** Progress on stderr. */
-export const say = (line: string): void => {
-  process.stderr.write(`${line}\n`);
-};
-
 /**
  * Resolves with `promise`, or rejects naming `what` after `ms`: a stuck workload ends the suite
  * with a message instead of hanging it.

@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import { say } from "../messaging/measure.ts";
+import { say } from "../../suite.ts";
 import { type Child, startChild } from "./ipc.ts";
 
 /** How many connections, from how many processes, held for how long. */
