@@ -1,105 +1,176 @@
 /**
  * `grpc` (issue 5): unary GetUser calls against a plain `@grpc/grpc-js` server with a hand-written
- * implementation of the same `.proto` and against AllFrame's `startGrpcServer` (zod validation, error
- * mapping, output check, reflection on). Each server runs in its own child process; the bench process
- * drives it with one grpc-js client built from the emitted `.proto`, 50 calls in flight, 1 s warm-up
- * and 4 s measured. Six rounds, each measuring both servers back to back in alternating order, so a
- * round's AllFrame/grpc-js ratio compares them under the same machine load; the ratio figure is the
- * median of the rounds' ratios, a per-server figure the median of its rounds (as in `router`; this
- * virtual machine's speed drifts by tens of percent between runs). Each server also reports its own
- * CPU time per call. About 80 s in all.
+ * implementation of the same `.proto`, and against AllFrame's `startGrpcServer` (zod validation of
+ * input and output, error mapping, reflection on). Each server runs in its own child process, checked
+ * first with a real grpc-js client (CreateUser, then GetUser must return that user), then loaded by
+ * h2load (`grpc/h2load.ts`), 50 calls in flight on one HTTP/2 connection.
+ *
+ * Two kinds of figures, as in `router`:
+ * - per server (`<name>_calls_per_s`, `<name>_calls_per_cpu_s`): each alone, in rounds that measure
+ *   both back to back (order alternating); the median of its rounds.
+ * - the ratio (`allframe_vs_grpcjs_ratio`, calls per own CPU second; `_rps_ratio`, calls/s): both
+ *   servers co-scheduled on one CPU and loaded together (`router/co-scheduled.ts`), so the VM's drift
+ *   cancels; the median over windows of three fresh process pairs.
+ *
+ * About two minutes; needs two CPUs, `taskset` and `h2load` (Debian `util-linux`, `nghttp2-client`).
  * @module
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadPackageDefinition } from "@grpc/grpc-js";
+import { isDeepStrictEqual } from "node:util";
+import { credentials, loadPackageDefinition, type ServiceClientConstructor } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
+import protobuf from "protobufjs";
+import { AllFrameError } from "../../packages/core/src/errors/allframe-error.ts";
 import { buildProtoFile } from "../../packages/core/src/router/grpc/proto-text.ts";
 import { userHandlers } from "../../packages/core/src/router/users.fixture.ts";
 import { type BenchSuite, figureSheet, median, say } from "../suite.ts";
-import { driveServer, type GrpcLoad, type GrpcLoadResult } from "./grpc/load.ts";
+import { grpcFrame, loadUnary, type UnaryCallLoad } from "./grpc/h2load.ts";
+import { type CoScheduledWindow, coScheduledRatio, measureFreshPairs } from "./router/co-scheduled.ts";
+import type { LoadResult } from "./router/load.ts";
+import { type ServerProcess, startServerProcess } from "./router/server-process.ts";
 
-const LOAD: GrpcLoad = { concurrency: 50, warmupMs: 1_000, durationMs: 4_000 };
-const ROUNDS = 6;
 const SERVERS = {
-  grpcjs: join(import.meta.dirname, "grpc/plain-server.ts"),
-  allframe: join(import.meta.dirname, "grpc/allframe-server.ts"),
+  grpcjs: new URL("./grpc/plain-server.ts", import.meta.url),
+  allframe: new URL("./grpc/allframe-server.ts", import.meta.url),
 } as const;
+type ServerName = keyof typeof SERVERS;
+const PACKAGE = "allframe.users.v1";
+const GET_USER = `/${PACKAGE}.UserService/GetUser`;
+const NEW_USER = { email: "bench@example.com", name: "Bench", age: 30 };
+const WARMUP_SECONDS = 2;
+const ROUND_SECONDS = 2.5;
+const ROUNDS = 4;
+const PROCESS_PAIRS = 3;
+/** Calls in flight, all on one HTTP/2 connection, as one grpc-js channel would carry them. */
+const IN_FLIGHT = 50;
+/** Each co-scheduled process pair: 4 warm-up windows, then 6 counted windows of 2 s (1 s windows scattered 0.7-1.2). */
+const WINDOW = { windowSeconds: 2, warmupWindows: 4, windows: 6 };
 
-/** Median over the rounds of `pick(allframe) / pick(grpcjs)`, round by round. */
-function pairedRatio(
-  results: Record<"grpcjs" | "allframe", GrpcLoadResult[]>,
-  pick: (result: GrpcLoadResult) => number,
-): number {
-  return median(results.allframe.map((r, i) => pick(r) / pick(results.grpcjs[i] as GrpcLoadResult)));
+type Callback = (error: Error | null, response?: Record<string, unknown>) => void;
+type UserClient = Record<"CreateUser" | "GetUser", (request: object, callback: Callback) => void> & {
+  close(): void;
+};
+
+function rpc(client: UserClient, method: "CreateUser" | "GetUser", request: object) {
+  return new Promise<Record<string, unknown>>((resolve, reject) => {
+    client[method](request, (error, response) =>
+      error === null && response !== undefined ? resolve(response) : reject(error),
+    );
+  });
+}
+
+/** Starts `name` and checks it with a grpc-js client: CreateUser, then GetUser returns that user. */
+async function startChecked(
+  name: ServerName,
+  protoPath: string,
+  UserService: ServiceClientConstructor,
+): Promise<{ server: ServerProcess; user: Record<string, unknown> }> {
+  const server = await startServerProcess(SERVERS[name], [protoPath]);
+  const client = new UserService(server.url.replace("http://", ""), credentials.createInsecure());
+  try {
+    const user = await rpc(client as unknown as UserClient, "CreateUser", NEW_USER);
+    const read = await rpc(client as unknown as UserClient, "GetUser", { id: user.id });
+    if (!isDeepStrictEqual(read, user)) {
+      throw new AllFrameError(
+        "internal",
+        `${name}: GetUser returned ${JSON.stringify(read)}, not the created ${JSON.stringify(user)}`,
+      );
+    }
+    return { server, user };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  } finally {
+    client.close();
+  }
 }
 
 export const grpcSuite: BenchSuite = {
   async run() {
     const dir = await mkdtemp(join(tmpdir(), "allframe-bench-grpc-"));
-    const results: Record<keyof typeof SERVERS, GrpcLoadResult[]> = { grpcjs: [], allframe: [] };
+    const samples: Record<ServerName, LoadResult[]> = { grpcjs: [], allframe: [] };
+    let windows: CoScheduledWindow[] = [];
     try {
       const protoPath = join(dir, "user_service.proto");
-      await writeFile(protoPath, buildProtoFile(userHandlers(), { package: "allframe.users.v1" }));
+      await writeFile(protoPath, buildProtoFile(userHandlers(), { package: PACKAGE }));
       const pkg = loadPackageDefinition(
         loadSync(protoPath, { keepCase: true, longs: Number, enums: String, arrays: true }),
       );
-      say(
-        `grpc: GetUser, ${LOAD.concurrency} in flight, ${LOAD.warmupMs} ms warm-up + ${LOAD.durationMs} ms, ${ROUNDS} rounds`,
+      const v1 = (pkg.allframe as Record<string, Record<string, Record<string, unknown>>>).users?.v1;
+      const UserService = v1?.UserService as ServiceClientConstructor;
+      const root = protobuf.loadSync(protoPath);
+      const start = async (name: ServerName) => {
+        const { server, user } = await startChecked(name, protoPath, UserService);
+        // Both servers number users from u1, so one request and one response size serve both.
+        if (user.id !== "u1") throw new AllFrameError("internal", `${name} created ${user.id}, not u1`);
+        return server;
+      };
+      const requestFile = join(dir, "get-user.bin");
+      await writeFile(
+        requestFile,
+        grpcFrame(root.lookupType(`${PACKAGE}.GetUserRequest`).encode({ id: "u1" }).finish()),
       );
-      for (let round = 1; round <= ROUNDS; round++) {
-        // Alternate which server goes first, so a drift in machine load does not favour one.
-        const order = round % 2 === 1 ? (["grpcjs", "allframe"] as const) : (["allframe", "grpcjs"] as const);
-        for (const name of order) {
-          const result = await driveServer(SERVERS[name], [protoPath], pkg, LOAD);
-          results[name].push(result);
-          say(
-            `  round ${round} ${name}: ${result.callsPerSecond.toFixed(0)} calls/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, server CPU ${result.serverCpuUsPerCall.toFixed(1)} µs/call`,
-          );
+      const response = root
+        .lookupType(`${PACKAGE}.GetUserResponse`)
+        .encode({ id: "u1", ...NEW_USER })
+        .finish();
+      const call: UnaryCallLoad = {
+        path: GET_USER,
+        requestFile,
+        responseFrameBytes: grpcFrame(response).length,
+        connections: 1,
+        streamsPerConnection: IN_FLIGHT,
+      };
+      say(
+        `grpc: GetUser by h2load, ${IN_FLIGHT} calls in flight, ${ROUNDS} rounds of ${ROUND_SECONDS} s per server`,
+      );
+      const servers = { grpcjs: await start("grpcjs"), allframe: await start("allframe") };
+      try {
+        for (const name of ["grpcjs", "allframe"] as const)
+          await loadUnary(servers[name], WARMUP_SECONDS, call);
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const name of round % 2 === 0
+            ? (["grpcjs", "allframe"] as const)
+            : (["allframe", "grpcjs"] as const)) {
+            const result = await loadUnary(servers[name], ROUND_SECONDS, call);
+            samples[name].push(result);
+            say(
+              `  round ${round + 1} ${name}: ${result.requestsPerSecond.toFixed(0)} calls/s, ${result.requestsPerCpuSecond.toFixed(0)} calls per CPU s`,
+            );
+          }
         }
+      } finally {
+        await Promise.all(Object.values(servers).map((server) => server.stop()));
       }
+      say(`co-scheduled: ${PROCESS_PAIRS} fresh process pairs`);
+      const byProcessPair = await measureFreshPairs(
+        () => start("grpcjs"),
+        () => start("allframe"),
+        PROCESS_PAIRS,
+        {
+          ...WINDOW,
+          load: (server, seconds) => loadUnary(server, seconds, call),
+        },
+      );
+      byProcessPair.forEach((pair, p) => {
+        const ratios = pair.map(({ a, b }) => (b.requestsPerCpuSecond / a.requestsPerCpuSecond).toFixed(2));
+        say(`  allframe / grpcjs, process pair ${p + 1}, per CPU s by window: ${ratios.join(" ")}`);
+      });
+      windows = byProcessPair.flat();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-    const of = (name: keyof typeof SERVERS, pick: (r: GrpcLoadResult) => number) =>
-      median(results[name].map(pick));
     const { sheet, put } = figureSheet();
     for (const name of ["grpcjs", "allframe"] as const) {
-      put(
-        `${name}_calls_per_s`,
-        of(name, (r) => r.callsPerSecond),
-        "calls/s",
-      );
-      put(
-        `${name}_p50_ms`,
-        of(name, (r) => r.p50Ms),
-        "ms",
-      );
-      put(
-        `${name}_p99_ms`,
-        of(name, (r) => r.p99Ms),
-        "ms",
-      );
-      put(
-        `${name}_server_cpu_us_per_call`,
-        of(name, (r) => r.serverCpuUsPerCall),
-        "µs",
-      );
+      put(`${name}_calls_per_s`, median(samples[name].map((r) => r.requestsPerSecond)), "calls/s");
+      put(`${name}_calls_per_cpu_s`, median(samples[name].map((r) => r.requestsPerCpuSecond)), "calls/CPU-s");
     }
-    put(
-      "allframe_vs_grpcjs_ratio",
-      pairedRatio(results, (r) => r.callsPerSecond),
-      "ratio",
-    );
-    put(
-      "allframe_vs_grpcjs_cpu_per_call",
-      pairedRatio(results, (r) => r.serverCpuUsPerCall),
-      "ratio (lower is better)",
-    );
-    put("rounds", ROUNDS, "rounds");
-    put("concurrency", LOAD.concurrency, "calls in flight");
-    put("measured_s", LOAD.durationMs / 1000, "s");
+    put("allframe_vs_grpcjs_ratio", coScheduledRatio(windows, "requestsPerCpuSecond"), "ratio");
+    put("allframe_vs_grpcjs_rps_ratio", coScheduledRatio(windows, "requestsPerSecond"), "ratio");
+    put("process_pairs", PROCESS_PAIRS, "process pairs");
+    put("calls_in_flight", IN_FLIGHT, "calls");
     return sheet;
   },
 };

@@ -40,8 +40,8 @@ const ROUNDS = 4;
 const PROCESS_PAIRS = 3;
 /** Each co-scheduled process pair: 6 warm-up windows, then 6 counted windows of 1 s. */
 const CO_SCHEDULED: CoScheduledOptions = {
-  path: "/hello",
-  connections: CONNECTIONS,
+  load: (server, seconds) =>
+    measure(server, "/hello", { connections: CONNECTIONS, durationSeconds: seconds }),
   windowSeconds: 1,
   warmupWindows: 6,
   windows: 6,

@@ -1,13 +1,13 @@
 /**
  * AllFrame's side of the `grpc` suite: the users fixture served by `startGrpcServer` (proto generated
- * from the zod schemas, validation, error mapping, reflection on). Run as a child process; prints
- * `{"port": n}` once listening.
+ * from the zod schemas, validation, error mapping, reflection on). Run as a
+ * child process by `startServerProcess`.
  * @module
  */
 import { startGrpcServer } from "../../../packages/core/src/router/grpc/grpc-server.ts";
 import { userHandlers } from "../../../packages/core/src/router/users.fixture.ts";
 import { benchLogger } from "../messaging/measure.ts";
-import { reportCpuOnSignals } from "./cpu-probe.ts";
+import { reportListening } from "../router/server-process.ts";
 
 const server = await startGrpcServer({
   handlers: userHandlers(),
@@ -15,8 +15,7 @@ const server = await startGrpcServer({
   port: 0,
   logger: benchLogger("grpc-bench"),
 });
-reportCpuOnSignals();
-process.stdout.write(`${JSON.stringify({ port: server.port })}\n`);
+reportListening(server.port);
 process.on("SIGTERM", () => {
   void server.stop(1_000).then(() => process.exit(0));
 });

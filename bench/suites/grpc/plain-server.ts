@@ -1,8 +1,8 @@
 /**
  * The peer of the `grpc` suite: a plain `@grpc/grpc-js` server with a hand-written implementation of
  * the same `.proto` AllFrame emits for the users fixture (CreateUser, GetUser over a Map), loaded with
- * `@grpc/proto-loader`'s usual options. Run as a child process:
- * `node plain-server.ts <proto path>`; prints `{"port": n}` once listening.
+ * `@grpc/proto-loader`'s usual options. Run as a child process by `startServerProcess`, with the
+ * `.proto` path as its argument.
  * @module
  */
 import {
@@ -13,7 +13,7 @@ import {
   status,
 } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
-import { reportCpuOnSignals } from "./cpu-probe.ts";
+import { reportListening } from "../router/server-process.ts";
 
 interface User {
   id: string;
@@ -31,7 +31,6 @@ const pkg = loadPackageDefinition(
 const v1 = (pkg.allframe as Record<string, Record<string, Record<string, unknown>>>).users?.v1;
 const UserService = v1?.UserService as ServiceClientConstructor;
 
-reportCpuOnSignals();
 const users = new Map<string, User>();
 let next = 1;
 const server = new Server();
@@ -58,6 +57,6 @@ server.addService(UserService.service, {
 });
 server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, port) => {
   if (error !== null) throw error;
-  process.stdout.write(`${JSON.stringify({ port })}\n`);
+  reportListening(port);
 });
 process.on("SIGTERM", () => server.tryShutdown(() => process.exit(0)));

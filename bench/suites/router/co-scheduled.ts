@@ -23,13 +23,18 @@
 import { execFileSync } from "node:child_process";
 import { AllFrameError } from "../../../packages/core/src/errors/allframe-error.ts";
 import { median } from "../../suite.ts";
-import { type LoadResult, measure } from "./load.ts";
+import type { LoadResult } from "./load.ts";
 import type { ServerProcess } from "./server-process.ts";
+
+/**
+ * Loads one server for one window of `seconds` and says what it did (autocannon for HTTP, h2load for
+ * gRPC). Called for both servers of a pair at once; must reject when any request failed.
+ */
+export type WindowLoad = (server: ServerProcess, seconds: number) => Promise<LoadResult>;
 
 /** How to load the pair. */
 export interface CoScheduledOptions {
-  readonly path: string;
-  readonly connections: number;
+  readonly load: WindowLoad;
   /** Length of one window, in seconds. */
   readonly windowSeconds: number;
   /** Windows run first and not counted (JIT warm-up). */
@@ -79,8 +84,8 @@ function pin(pid: number, cpus: string): void {
 /**
  * Runs the pair's windows (see the module doc) and returns the counted ones, in order. This process
  * gets its CPUs back afterwards; the servers stay pinned.
- * @throws AllFrameError `unavailable` when fewer than two CPUs are available, taskset fails, or a
- *   request fails under load.
+ * @throws AllFrameError `unavailable` when fewer than two CPUs are available or taskset fails; what
+ *   `opts.load` throws when a request fails under load.
  */
 export async function measureCoScheduled(
   a: ServerProcess,
@@ -99,10 +104,12 @@ export async function measureCoScheduled(
   try {
     pin(a.pid, String(serverCpu));
     pin(b.pid, String(serverCpu));
-    const load = { connections: opts.connections, durationSeconds: opts.windowSeconds };
     const windows: CoScheduledWindow[] = [];
     for (let i = 0; i < opts.warmupWindows + opts.windows; i++) {
-      const [onA, onB] = await Promise.all([measure(a, opts.path, load), measure(b, opts.path, load)]);
+      const [onA, onB] = await Promise.all([
+        opts.load(a, opts.windowSeconds),
+        opts.load(b, opts.windowSeconds),
+      ]);
       if (i >= opts.warmupWindows) windows.push({ a: onA, b: onB });
     }
     return windows;
