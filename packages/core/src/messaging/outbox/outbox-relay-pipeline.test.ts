@@ -43,12 +43,15 @@ describe("OutboxRelay with several batches in flight", () => {
   });
 
   it("caught up, it claims what was committed during a batch once that batch is done, in one claim", async () => {
+    // Counts the claims that handed out messages: once its batches are marked, a relay that had some in
+    // flight claims once more to see whether messages were waiting behind their keys.
     const { store, bus, sleep, relay, enqueue } = setup(5, { maxBatchesInFlight: 4 });
     let claims = 0;
     const claim = store.claim.bind(store);
-    store.claim = (...args) => {
-      claims++;
-      return claim(...args);
+    store.claim = async (...args) => {
+      const claimed = await claim(...args);
+      if (claimed.length > 0) claims++;
+      return claimed;
     };
     relay.start();
     await sleep.sleeping();
@@ -63,6 +66,28 @@ describe("OutboxRelay with several batches in flight", () => {
     bus.open();
     await until(() => bus.ids.length === 4);
     assert.equal(claims - claimsBefore, 1, "b-1, c-1 and d-1 went out in one claim");
+    await relay.stop();
+    await store.close();
+  });
+
+  it("a drained outbox's last messages, held back behind a key in flight, go out without a poll", async () => {
+    const { store, bus, sleep, relay, enqueue } = setup(5, { batchSize: 1, maxBatchesInFlight: 2 });
+    // Claims of one: a-1; then b-1, since a-2 waits behind a-1's lease; then nothing until a-1 is marked.
+    await enqueue(["a-1", "a"], ["a-2", "a"], ["b-1", "b"]);
+    const held = bus.hold();
+    relay.start();
+    await held;
+    await until(() => bus.waiting === 2);
+    bus.open();
+    // No sleep ever ends but by a wake-up, and nothing is committed after the start: a-2 must go out
+    // once a-1 is marked, not a poll interval later.
+    await until(() => bus.ids.length === 3);
+    assert.deepEqual(
+      bus.published.filter((e) => e.key === "a").map((e) => e.id),
+      ["a-1", "a-2"],
+    );
+    await sleep.sleeping();
+    assert.equal(await store.backlog(), 0, "all marked before the relay sleeps");
     await relay.stop();
     await store.close();
   });

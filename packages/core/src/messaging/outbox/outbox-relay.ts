@@ -34,10 +34,12 @@ export type { OutboxRelayOptions, OutboxRelayStats } from "./outbox-relay-option
  * - A failed publish is counted with `recordFailure` and retried after the backoff; at the store's
  *   `maxAttempts` it goes to the store's dead letters and the rest of its key flows on.
  * - The loop never dies: a store failure (database down) is logged and retried with backoff.
- * - After an empty or partial batch it sleeps `pollIntervalMs`, or until `notify()` (called by the
- *   store's `onCommit` after each commit that enqueued; see the store for commits of other processes),
- *   and then until the batches in flight are published and marked: the commits of that time go out
- *   in one claim rather than one claim each. Several batches are in flight when claims come back full.
+ * - After an empty or partial batch it waits until the batches in flight are published and marked,
+ *   so the commits of that time go out in one claim rather than one claim each. Then, if it had
+ *   batches in flight, it claims again at once (messages of their keys may be waiting); if not, it
+ *   sleeps `pollIntervalMs`, or until `notify()` (called by the store's `onCommit` after each commit
+ *   that enqueued; see the store for commits of other processes). Several batches are in flight when
+ *   claims come back full.
  *
  * @throws AllFrameError `"configuration"` (constructor) for a `batchSize`, `maxBatchesInFlight`,
  *   `leaseMs` or `pollIntervalMs` below 1.
@@ -229,12 +231,16 @@ export class OutboxRelay {
         continue;
       }
       if (claimed < this.#batchSize) {
-        if (!this.#wakeRequested) await this.#wait(this.#pollMs, true);
-        // Caught up: what commits meanwhile waits for the batches in flight and their marks (their keys
-        // are free then) and goes out in one claim, not one claim per commit (each a database round
-        // trip the writers pay for).
+        // A short claim: the outbox is drained, or the rest waits behind keys leased by batches in
+        // flight. Either way, what comes next goes out after those batches and their marks (their keys
+        // are free then), in one claim rather than one claim per commit (each a database round trip
+        // the writers pay for). Only a relay that had nothing in flight sleeps: one with batches in
+        // flight claims again as soon as they are marked, since messages of their keys may be waiting
+        // (sleeping then left a drained outbox's last messages a poll interval behind).
+        const hadInFlight = this.#publishing.size > 0;
         await this.#batchFinished(1);
         await this.#marks.settled();
+        if (!hadInFlight && !this.#wakeRequested) await this.#wait(this.#pollMs, true);
       }
     }
     await this.#wind(ahead);
