@@ -87,6 +87,35 @@ async function startChecked(
   }
 }
 
+/** Each server alone: a warm-up, then {@link ROUNDS} rounds measuring both back to back, order alternating. */
+async function soloRounds(
+  start: (name: ServerName) => Promise<ServerProcess>,
+  call: UnaryCallLoad,
+  samples: Record<ServerName, LoadResult[]>,
+): Promise<void> {
+  const servers: Partial<Record<ServerName, ServerProcess>> = {};
+  try {
+    for (const name of ["grpcjs", "allframe"] as const) {
+      const server = await start(name);
+      servers[name] = server;
+      await loadUnary(server, WARMUP_SECONDS, call);
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const name of round % 2 === 0
+        ? (["grpcjs", "allframe"] as const)
+        : (["allframe", "grpcjs"] as const)) {
+        const result = await loadUnary(servers[name] as ServerProcess, ROUND_SECONDS, call);
+        samples[name].push(result);
+        say(
+          `  round ${round + 1} ${name}: ${result.requestsPerSecond.toFixed(0)} calls/s, ${result.requestsPerCpuSecond.toFixed(0)} calls per CPU s`,
+        );
+      }
+    }
+  } finally {
+    await Promise.all(Object.values(servers).map((server) => server.stop()));
+  }
+}
+
 export const grpcSuite: BenchSuite = {
   async run() {
     const dir = await mkdtemp(join(tmpdir(), "allframe-bench-grpc-"));
@@ -126,24 +155,7 @@ export const grpcSuite: BenchSuite = {
       say(
         `grpc: GetUser by h2load, ${IN_FLIGHT} calls in flight, ${ROUNDS} rounds of ${ROUND_SECONDS} s per server`,
       );
-      const servers = { grpcjs: await start("grpcjs"), allframe: await start("allframe") };
-      try {
-        for (const name of ["grpcjs", "allframe"] as const)
-          await loadUnary(servers[name], WARMUP_SECONDS, call);
-        for (let round = 0; round < ROUNDS; round++) {
-          for (const name of round % 2 === 0
-            ? (["grpcjs", "allframe"] as const)
-            : (["allframe", "grpcjs"] as const)) {
-            const result = await loadUnary(servers[name], ROUND_SECONDS, call);
-            samples[name].push(result);
-            say(
-              `  round ${round + 1} ${name}: ${result.requestsPerSecond.toFixed(0)} calls/s, ${result.requestsPerCpuSecond.toFixed(0)} calls per CPU s`,
-            );
-          }
-        }
-      } finally {
-        await Promise.all(Object.values(servers).map((server) => server.stop()));
-      }
+      await soloRounds(start, call, samples);
       say(`co-scheduled: ${PROCESS_PAIRS} fresh process pairs`);
       const byProcessPair = await measureFreshPairs(
         () => start("grpcjs"),
