@@ -2,6 +2,15 @@
  * The outbox on PostgreSQL: relays claim by leasing messages (a lease table, claims taken in turns),
  * as the Transactional Outbox is usually run on PostgreSQL (Chris Richardson, microservices.io, "Pattern:
  * Transactional outbox"; "Polling publisher").
+ *
+ * Why leases taken in turns rather than `SELECT … FOR UPDATE SKIP LOCKED`: a row lock ends with the
+ * claiming transaction, while a relay publishes after it, so the claim has to be written down as a
+ * lease either way. And SKIP LOCKED cannot keep a key's order across relays: relay B skips the rows
+ * relay A has locked and takes the next message of the same key, which it may publish first. Each
+ * claim must instead see every key leased before it, which concurrent claims under READ COMMITTED do
+ * not (an uncommitted lease is invisible); so claims take a transaction-scoped advisory lock, for the
+ * few milliseconds of one claim statement, and then need no row locks at all. Relays still publish
+ * and mark in parallel; two relays drain about 15,000 events/s to NATS in `npm run bench -- messaging`.
  * @module
  */
 import type pg from "pg";
