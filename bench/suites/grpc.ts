@@ -61,16 +61,21 @@ function rpc(client: UserClient, method: "CreateUser" | "GetUser", request: obje
   });
 }
 
-/** Starts `name` and checks it with a grpc-js client: CreateUser, then GetUser returns that user. */
+/**
+ * Starts `name` and checks it with a grpc-js client: CreateUser makes user u1 (both servers number
+ * users from u1, so one request file and one response size serve both), then GetUser returns it.
+ * @throws AllFrameError `internal` (after stopping the server) when either answer is wrong.
+ */
 async function startChecked(
   name: ServerName,
   protoPath: string,
   UserService: ServiceClientConstructor,
-): Promise<{ server: ServerProcess; user: Record<string, unknown> }> {
+): Promise<ServerProcess> {
   const server = await startServerProcess(SERVERS[name], [protoPath]);
   const client = new UserService(server.url.replace("http://", ""), credentials.createInsecure());
   try {
     const user = await rpc(client as unknown as UserClient, "CreateUser", NEW_USER);
+    if (user.id !== "u1") throw new AllFrameError("internal", `${name} created ${user.id}, not u1`);
     const read = await rpc(client as unknown as UserClient, "GetUser", { id: user.id });
     if (!isDeepStrictEqual(read, user)) {
       throw new AllFrameError(
@@ -78,7 +83,7 @@ async function startChecked(
         `${name}: GetUser returned ${JSON.stringify(read)}, not the created ${JSON.stringify(user)}`,
       );
     }
-    return { server, user };
+    return server;
   } catch (error) {
     await server.stop();
     throw error;
@@ -130,12 +135,7 @@ export const grpcSuite: BenchSuite = {
       const v1 = (pkg.allframe as Record<string, Record<string, Record<string, unknown>>>).users?.v1;
       const UserService = v1?.UserService as ServiceClientConstructor;
       const root = protobuf.loadSync(protoPath);
-      const start = async (name: ServerName) => {
-        const { server, user } = await startChecked(name, protoPath, UserService);
-        // Both servers number users from u1, so one request and one response size serve both.
-        if (user.id !== "u1") throw new AllFrameError("internal", `${name} created ${user.id}, not u1`);
-        return server;
-      };
+      const start = (name: ServerName) => startChecked(name, protoPath, UserService);
       const requestFile = join(dir, "get-user.bin");
       await writeFile(
         requestFile,
