@@ -27,7 +27,12 @@ import { buildProtoFile } from "../../packages/core/src/router/grpc/proto-text.t
 import { userHandlers } from "../../packages/core/src/router/users.fixture.ts";
 import { type BenchSuite, figureSheet, median, say } from "../suite.ts";
 import { grpcFrame, loadUnary, type UnaryCallLoad } from "./grpc/h2load.ts";
-import { type CoScheduledWindow, coScheduledRatio, measureFreshPairs } from "./router/co-scheduled.ts";
+import {
+  type CoScheduledWindow,
+  coScheduledRatio,
+  describeWindows,
+  measureFreshPairs,
+} from "./router/co-scheduled.ts";
 import type { LoadResult } from "./router/load.ts";
 import { type ServerProcess, startServerProcess } from "./router/server-process.ts";
 
@@ -167,8 +172,7 @@ export const grpcSuite: BenchSuite = {
         },
       );
       byProcessPair.forEach((pair, p) => {
-        const ratios = pair.map(({ a, b }) => (b.requestsPerCpuSecond / a.requestsPerCpuSecond).toFixed(2));
-        say(`  allframe / grpcjs, process pair ${p + 1}, per CPU s by window: ${ratios.join(" ")}`);
+        say(`  allframe / grpcjs, process pair ${p + 1}, per CPU s by window: ${describeWindows(pair)}`);
       });
       windows = byProcessPair.flat();
     } finally {

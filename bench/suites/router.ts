@@ -23,6 +23,7 @@ import {
   type CoScheduledOptions,
   type CoScheduledWindow,
   coScheduledRatio,
+  describeWindows,
   measureFreshPairs,
 } from "./router/co-scheduled.ts";
 import { type LoadResult, measure, startAllFrameServer, startPeerServer } from "./router/load.ts";
@@ -68,10 +69,6 @@ function start(name: ServerName): Promise<ServerProcess> {
   if (name === "allframe_runtime") return startAllFrameServer(setup, "off");
   if (name === "allframe_traced") return startAllFrameServer(setup, TRACED_SAMPLING);
   return startPeerServer(name);
-}
-
-function describe(windows: readonly CoScheduledWindow[]): string {
-  return windows.map(({ a, b }) => (b.requestsPerCpuSecond / a.requestsPerCpuSecond).toFixed(2)).join(" ");
 }
 
 export const routerSuite: BenchSuite = {
@@ -124,7 +121,7 @@ export const routerSuite: BenchSuite = {
           : CO_SCHEDULED,
       );
       byProcessPair.forEach((windows, p) => {
-        say(`  ${b} / ${a}, process pair ${p + 1}, per CPU s by window: ${describe(windows)}`);
+        say(`  ${b} / ${a}, process pair ${p + 1}, per CPU s by window: ${describeWindows(windows)}`);
       });
       coScheduled.set(pair, byProcessPair.flat());
     }

@@ -148,3 +148,8 @@ export async function measureFreshPairs(
 export function coScheduledRatio(windows: readonly CoScheduledWindow[], field: keyof LoadResult): number {
   return median(windows.map(({ a, b }) => b[field] / a[field]));
 }
+
+/** B ÷ A per own CPU second, window by window, as `0.97 1.01 …`, for progress lines. */
+export function describeWindows(windows: readonly CoScheduledWindow[]): string {
+  return windows.map(({ a, b }) => (b.requestsPerCpuSecond / a.requestsPerCpuSecond).toFixed(2)).join(" ");
+}
