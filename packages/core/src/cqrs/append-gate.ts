@@ -40,7 +40,8 @@ export class AppendGate {
 
   /** Leaves a shared section entered with `enter()`. */
   leave(): void {
-    if (--this.#active === 0) {
+    // Nothing waits on almost every leave: no new array for the waiters then.
+    if (--this.#active === 0 && this.#drained.length > 0) {
       const waiters = this.#drained;
       this.#drained = [];
       for (const resolve of waiters) resolve();
