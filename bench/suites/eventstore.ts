@@ -8,6 +8,9 @@
  * Each workload runs twice per store, alternating ours and Emmett's on fresh stores, and each side
  * keeps its best run (highest throughput; lowest p99 for the latency runs). A peer that cannot run
  * here (e.g. a native module that does not load) is reported on stderr and its figures left out.
+ * The memory append and SQLite batches also run on their floors (`eventstore/floors.ts`: the least
+ * work a store of the kind does, checks left out), reported as `*_floor_events_per_s` and
+ * `*_vs_floor_ratio`, so the absolute figures can be read against what this machine allows.
  * @module
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -15,9 +18,10 @@ import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPostgres } from "../../packages/core/src/testing/postgres-server.ts";
 import { type BenchSuite, round2, say } from "../suite.ts";
+import { memoryFloor, sqliteFloor } from "./eventstore/floors.ts";
 import type { Latencies, Throughput } from "./eventstore/measure.ts";
 import {
-  type BenchStore,
+  type BenchAppender,
   emmettInMemory,
   emmettPostgres,
   emmettSqlite,
@@ -42,9 +46,9 @@ type Out = { figures: Figures; units: Units };
 const ROUNDS = 2;
 
 /** Opens a store, runs `work` on it, closes it. */
-async function using<T>(
-  open: () => BenchStore | Promise<BenchStore>,
-  work: (s: BenchStore) => Promise<T>,
+async function using<S extends BenchAppender, T>(
+  open: () => S | Promise<S>,
+  work: (s: S) => Promise<T>,
 ): Promise<T> {
   const store = await open();
   try {
@@ -85,6 +89,31 @@ async function duel<T>(
 }
 
 const faster = (a: Throughput, b: Throughput): boolean => a.perSecond > b.perSecond;
+
+/** The best of `ROUNDS` runs of a floor (see `floors.ts`), each on a fresh instance. */
+async function floorOf(
+  open: () => BenchAppender,
+  work: (s: BenchAppender) => Promise<Throughput>,
+): Promise<Throughput> {
+  let best: Throughput | undefined;
+  for (let round = 0; round < ROUNDS; round++) {
+    const t = await using(open, work);
+    if (best === undefined || faster(t, best)) best = t;
+  }
+  return best as Throughput;
+}
+
+/**
+ * Records a floor of `name` (a `*_events_per_s` figure) and ours ÷ floor: how close the store comes
+ * to the least work its kind does on this machine.
+ */
+function recordFloor(out: Out, name: string, ours: number, floor: number): void {
+  const base = name.replace(/_events_per_s$/, "");
+  out.figures[`${base}_floor_events_per_s`] = round2(floor);
+  out.units[`${base}_floor_events_per_s`] = "events/s";
+  out.figures[`${base}_vs_floor_ratio`] = round2(ours / floor);
+  out.units[`${base}_vs_floor_ratio`] = "x (ours / floor)";
+}
 const steadier = (a: Latencies, b: Latencies): boolean => a.p99 < b.p99;
 
 /** Records our figure, Emmett's (when it ran) and their ratio; `higherIsBetter` picks the ratio's direction. */
@@ -129,6 +158,8 @@ async function memory(out: Out): Promise<void> {
     true,
   );
   record(out, "memory_read_events_per_s", "events/s", read.ours.perSecond, read.theirs?.perSecond, true);
+  const floor = await floorOf(memoryFloor, (s) => appendOneByOne(s, bounds, 50_000));
+  recordFloor(out, "memory_append_events_per_s", append.ours.perSecond, floor.perSecond);
 }
 
 async function sqlite(out: Out): Promise<void> {
@@ -157,6 +188,12 @@ async function sqlite(out: Out): Promise<void> {
     // The issue's batch target does not ask for durability, as its single-append one does: also
     // measure the crash-safe setting, where a power loss may drop the last commits.
     const batchNormal = await batchesAt("normal");
+    const floorAt = (synchronous: Synchronous) =>
+      floorOf(
+        () => sqliteFloor(file(), synchronous),
+        (s) => appendBatches(s, 1000, batches),
+      );
+    const [floor, floorNormal] = [await floorAt("full"), await floorAt("normal")];
     const single = await duel(
       () =>
         using(
@@ -186,6 +223,13 @@ async function sqlite(out: Out): Promise<void> {
       batchNormal.ours.perSecond,
       batchNormal.theirs?.perSecond,
       true,
+    );
+    recordFloor(out, "sqlite_batch_append_events_per_s", batch.ours.perSecond, floor.perSecond);
+    recordFloor(
+      out,
+      "sqlite_batch_append_normal_events_per_s",
+      batchNormal.ours.perSecond,
+      floorNormal.perSecond,
     );
     record(out, "sqlite_single_append_events_per_s", "events/s", ours.perSecond, theirs?.perSecond, true);
     record(out, "sqlite_single_append_p99_ms", "ms", ours.p99, theirs?.p99, false);

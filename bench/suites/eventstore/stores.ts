@@ -24,8 +24,8 @@ export function benchEvent(i: number): BenchEvent {
   return { type: "ItemAdded", data: { sku: `sku-${i % 1000}`, quantity: 1 + (i % 5), unitPrice: 9.99 } };
 }
 
-/** One store under test. */
-export interface BenchStore {
+/** What the append workloads drive: a store under test, or a floor (see `floors.ts`). */
+export interface BenchAppender {
   readonly name: string;
   /**
    * Appends `events` to `stream`; with `known` (the number of events the caller knows the stream
@@ -33,9 +33,13 @@ export interface BenchStore {
    * the adapters add no async step of their own, so the harness measures the store.
    */
   append(stream: string, events: BenchEvent[], known?: number): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** One store under test. */
+export interface BenchStore extends BenchAppender {
   /** Reads the whole stream; resolves with the number of events read. */
   read(stream: string): Promise<number>;
-  close(): Promise<void>;
 }
 
 function ours(name: string, store: EventStore<BenchEvent>): BenchStore {

@@ -13,7 +13,7 @@ import {
   sequential,
   type Throughput,
 } from "./measure.ts";
-import { type BenchEvent, type BenchStore, benchEvent } from "./stores.ts";
+import { type BenchAppender, type BenchEvent, type BenchStore, benchEvent } from "./stores.ts";
 
 const one = (): number => 1;
 const itself = (n: number): number => n;
@@ -23,14 +23,14 @@ function batch(n: number, from = 0): BenchEvent[] {
   return Array.from({ length: n }, (_, i) => benchEvent(from + i));
 }
 
-function report(store: BenchStore, what: string, t: Throughput): Throughput {
+function report(store: BenchAppender, what: string, t: Throughput): Throughput {
   say(
     `  ${store.name}: ${what}: ${Math.round(t.perSecond)} events/s (${t.items} events in ${t.ms.toFixed(0)} ms)`,
   );
   return t;
 }
 
-function reportLatency(store: BenchStore, what: string, l: Latencies): Latencies {
+function reportLatency(store: BenchAppender, what: string, l: Latencies): Latencies {
   say(
     `  ${store.name}: ${what}: ${Math.round(l.perSecond)} events/s, p50 ${l.p50.toFixed(3)} ms, ` +
       `p99 ${l.p99.toFixed(3)} ms (${l.count} appends)`,
@@ -42,7 +42,11 @@ function reportLatency(store: BenchStore, what: string, l: Latencies): Latencies
  * One event per call, round-robin over 100 streams (no version check); a warm-up of `warmup` calls
  * on other streams first, so the JIT has settled.
  */
-export async function appendOneByOne(store: BenchStore, bounds: Bounds, warmup: number): Promise<Throughput> {
+export async function appendOneByOne(
+  store: BenchAppender,
+  bounds: Bounds,
+  warmup: number,
+): Promise<Throughput> {
   await sequential(
     { count: warmup, budgetMs: bounds.budgetMs },
     (i) => store.append(`warm-${i % 100}`, [benchEvent(i)]),
@@ -61,7 +65,7 @@ export async function readWhole(store: BenchStore, size: number, bounds: Bounds)
 }
 
 /** Batches of `size` events, each into a new stream (expected: no stream). */
-export async function appendBatches(store: BenchStore, size: number, bounds: Bounds): Promise<Throughput> {
+export async function appendBatches(store: BenchAppender, size: number, bounds: Bounds): Promise<Throughput> {
   await store.append("warm-batch", batch(size), 0);
   const t = await sequential(
     bounds,
@@ -72,7 +76,7 @@ export async function appendBatches(store: BenchStore, size: number, bounds: Bou
 }
 
 /** One event per call into one stream, each append checking the expected version, timed one by one. */
-export async function appendTimed(store: BenchStore, bounds: Bounds, warmup: number): Promise<Latencies> {
+export async function appendTimed(store: BenchAppender, bounds: Bounds, warmup: number): Promise<Latencies> {
   const run = ++runs;
   for (let i = 0; i < warmup; i++) await store.append(`timed-warm${run}`, [benchEvent(i)], i);
   const l = await latencies(bounds, (i) => store.append(`timed${run}`, [benchEvent(i)], i));
@@ -86,7 +90,7 @@ let runs = 0;
  * expected version it last saw.
  */
 export async function appendConcurrently(
-  store: BenchStore,
+  store: BenchAppender,
   writers: number,
   size: number,
   bounds: Bounds,
