@@ -76,7 +76,14 @@ export function startAllFrameServer(
   return startServerProcess(new URL("./allframe-server.ts", import.meta.url), args);
 }
 
-/** Starts a peer (`node`, `fastify`, `hono`) serving `GET /hello` in a child process. */
-export function startPeerServer(kind: "node" | "fastify" | "hono"): Promise<ServerProcess> {
-  return startServerProcess(new URL("./peer-servers.ts", import.meta.url), [kind]);
+/**
+ * Starts a peer (`node`, `fastify`, `hono`) serving `GET /hello` in a child process; `node_otel` is
+ * the node peer traced by the OpenTelemetry SDK alone at `samplingRatio` (see `plain-otel.ts`).
+ */
+export function startPeerServer(
+  kind: "node" | "fastify" | "hono" | "node_otel",
+  samplingRatio?: number,
+): Promise<ServerProcess> {
+  const args = samplingRatio === undefined ? [kind] : [kind, String(samplingRatio)];
+  return startServerProcess(new URL("./peer-servers.ts", import.meta.url), args);
 }
