@@ -9,8 +9,9 @@
  * keeps its best run (highest throughput; lowest p99 for the latency runs). A peer that cannot run
  * here (e.g. a native module that does not load) is reported on stderr and its figures left out.
  * The memory append and SQLite batches also run on their floors (`eventstore/floors.ts`: the least
- * work a store of the kind does, checks left out), reported as `*_floor_events_per_s` and
- * `*_vs_floor_ratio`, so the absolute figures can be read against what this machine allows.
+ * work a store of the kind does, checks left out), in the same rounds as ours and Emmett's, reported
+ * as `*_floor_events_per_s` and `*_vs_floor_ratio`, so the absolute figures can be read against what
+ * this machine allows.
  * @module
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -59,50 +60,46 @@ async function using<S extends BenchAppender, T>(
 }
 
 /**
- * Runs `ours` and `theirs` (Emmett's) alternately, `ROUNDS` times, and keeps each side's best by
- * `better`: on a shared 2-core machine a single run measures the neighbours as much as the store.
- * Emmett's side is left out (undefined) when its store cannot run here; the reason goes to stderr.
+ * Runs `ours`, `theirs` (Emmett's) and, when given, `floor` (see `floors.ts`) in turn, `ROUNDS`
+ * times, and keeps each one's best by `better`: on a shared 2-core machine a single run measures the
+ * neighbours as much as the store. Emmett's side is left out (undefined) when its store cannot run
+ * here; the reason goes to stderr.
  */
 async function duel<T>(
   ours: () => Promise<T>,
   theirs: () => Promise<T>,
   better: (a: T, b: T) => boolean,
-): Promise<{ ours: T; theirs: T | undefined }> {
+  floor?: () => Promise<T>,
+): Promise<{ ours: T; theirs: T | undefined; floor: T | undefined }> {
   let best: T | undefined;
   let theirBest: T | undefined;
+  let floorBest: T | undefined;
   let peerRuns = true;
   for (let round = 0; round < ROUNDS; round++) {
     const mine = await ours();
     if (best === undefined || better(mine, best)) best = mine;
-    if (!peerRuns) continue;
-    try {
-      const their = await theirs();
-      if (theirBest === undefined || better(their, theirBest)) theirBest = their;
-    } catch (error) {
-      peerRuns = false;
-      say(
-        `  Emmett unavailable: ${error instanceof Error ? error.message : String(error)}; its figures are left out`,
-      );
+    if (peerRuns) {
+      try {
+        const their = await theirs();
+        if (theirBest === undefined || better(their, theirBest)) theirBest = their;
+      } catch (error) {
+        peerRuns = false;
+        say(
+          `  Emmett unavailable: ${error instanceof Error ? error.message : String(error)}; its figures are left out`,
+        );
+      }
     }
+    if (floor === undefined) continue;
+    const least = await floor();
+    if (floorBest === undefined || better(least, floorBest)) floorBest = least;
   }
-  return { ours: best as T, theirs: theirBest };
+  return { ours: best as T, theirs: theirBest, floor: floorBest };
 }
 
 const faster = (a: Throughput, b: Throughput): boolean => a.perSecond > b.perSecond;
+const steadier = (a: Latencies, b: Latencies): boolean => a.p99 < b.p99;
 
-/** The best of `ROUNDS` runs of a floor (see `floors.ts`), each on a fresh instance. */
-async function floorOf(
-  open: () => BenchAppender,
-  work: (s: BenchAppender) => Promise<Throughput>,
-): Promise<Throughput> {
-  let best: Throughput | undefined;
-  for (let round = 0; round < ROUNDS; round++) {
-    const t = await using(open, work);
-    if (best === undefined || faster(t, best)) best = t;
-  }
-  return best as Throughput;
-}
-
+/** Records our figure, Emmett's (when it ran) and their ratio; `higherIsBetter` picks the ratio's direction. */
 /**
  * Records a floor of `name` (a `*_events_per_s` figure) and ours ÷ floor: how close the store comes
  * to the least work its kind does on this machine.
@@ -114,9 +111,7 @@ function recordFloor(out: Out, name: string, ours: number, floor: number): void 
   out.figures[`${base}_vs_floor_ratio`] = round2(ours / floor);
   out.units[`${base}_vs_floor_ratio`] = "x (ours / floor)";
 }
-const steadier = (a: Latencies, b: Latencies): boolean => a.p99 < b.p99;
 
-/** Records our figure, Emmett's (when it ran) and their ratio; `higherIsBetter` picks the ratio's direction. */
 function record(
   out: Out,
   name: string,
@@ -143,6 +138,7 @@ async function memory(out: Out): Promise<void> {
     () => using(oursInMemory, (s) => appendOneByOne(s, bounds, 50_000)),
     () => using(emmettInMemory, (s) => appendOneByOne(s, bounds, 50_000)),
     faster,
+    () => using(memoryFloor, (s) => appendOneByOne(s, bounds, 50_000)),
   );
   const read = await duel(
     () => using(oursInMemory, (s) => readWhole(s, 100_000, readBounds)),
@@ -158,8 +154,8 @@ async function memory(out: Out): Promise<void> {
     true,
   );
   record(out, "memory_read_events_per_s", "events/s", read.ours.perSecond, read.theirs?.perSecond, true);
-  const floor = await floorOf(memoryFloor, (s) => appendOneByOne(s, bounds, 50_000));
-  recordFloor(out, "memory_append_events_per_s", append.ours.perSecond, floor.perSecond);
+  if (append.floor !== undefined)
+    recordFloor(out, "memory_append_events_per_s", append.ours.perSecond, append.floor.perSecond);
 }
 
 async function sqlite(out: Out): Promise<void> {
@@ -183,17 +179,16 @@ async function sqlite(out: Out): Promise<void> {
             (s) => appendBatches(s, 1000, batches),
           ),
         faster,
+        () =>
+          using(
+            () => sqliteFloor(file(), synchronous),
+            (s) => appendBatches(s, 1000, batches),
+          ),
       );
     const batch = await batchesAt("full");
     // The issue's batch target does not ask for durability, as its single-append one does: also
     // measure the crash-safe setting, where a power loss may drop the last commits.
     const batchNormal = await batchesAt("normal");
-    const floorAt = (synchronous: Synchronous) =>
-      floorOf(
-        () => sqliteFloor(file(), synchronous),
-        (s) => appendBatches(s, 1000, batches),
-      );
-    const [floor, floorNormal] = [await floorAt("full"), await floorAt("normal")];
     const single = await duel(
       () =>
         using(
@@ -224,13 +219,12 @@ async function sqlite(out: Out): Promise<void> {
       batchNormal.theirs?.perSecond,
       true,
     );
-    recordFloor(out, "sqlite_batch_append_events_per_s", batch.ours.perSecond, floor.perSecond);
-    recordFloor(
-      out,
-      "sqlite_batch_append_normal_events_per_s",
-      batchNormal.ours.perSecond,
-      floorNormal.perSecond,
-    );
+    for (const [name, run] of [
+      ["sqlite_batch_append_events_per_s", batch],
+      ["sqlite_batch_append_normal_events_per_s", batchNormal],
+    ] as const) {
+      if (run.floor !== undefined) recordFloor(out, name, run.ours.perSecond, run.floor.perSecond);
+    }
     record(out, "sqlite_single_append_events_per_s", "events/s", ours.perSecond, theirs?.perSecond, true);
     record(out, "sqlite_single_append_p99_ms", "ms", ours.p99, theirs?.p99, false);
   } finally {
