@@ -78,8 +78,10 @@ export function startAllFrameServer(
 
 /**
  * Starts a peer (`node`, `fastify`, `hono`) serving `GET /hello` in a child process; `node_otel` is
- * the node peer traced by the OpenTelemetry SDK alone at `samplingRatio` (see `plain-otel.ts`).
+ * the node peer traced by the OpenTelemetry SDK alone at `samplingRatio` (0–1; see `plain-otel.ts`).
  */
+export function startPeerServer(kind: "node" | "fastify" | "hono"): Promise<ServerProcess>;
+export function startPeerServer(kind: "node_otel", samplingRatio: number): Promise<ServerProcess>;
 export function startPeerServer(
   kind: "node" | "fastify" | "hono" | "node_otel",
   samplingRatio?: number,

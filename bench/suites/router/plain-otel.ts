@@ -1,6 +1,7 @@
 /**
- * The plain-SDK peer of the `router` suite's tracing figure: a `node:http` listener instrumented with
- * the OpenTelemetry SDK alone, the way its documentation shows manual instrumentation: take the caller's context from `traceparent`, start a SERVER span with
+ * The plain-SDK peer of the `router` suite's tracing figure: a `node:http` listener with minimal
+ * manual instrumentation by the OpenTelemetry SDK alone (not `@opentelemetry/instrumentation-http`,
+ * which does more): take the caller's context from `traceparent`, start a SERVER span with
  * `ParentBased(TraceIdRatioBased(ratio))`, make it active while the listener runs, set the status
  * code and end it when the response closes. No span processor, as the AllFrame server it is compared
  * with runs without an exporter. Nothing of AllFrame's is involved.
