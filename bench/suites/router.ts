@@ -13,10 +13,9 @@
  * - per server (`<name>_rps`, `<name>_requests_per_cpu_s`): each server alone on the machine, in
  *   rounds that measure every server back to back (order rotated); the median of its rounds.
  * - ratios (`allframe_vs_<peer>_ratio`, `traced_vs_untraced_ratio`, `runtime_vs_host_ratio`,
- *   `otel_sdk_vs_node_ratio`): the two
- *   servers co-scheduled on one CPU and loaded together (`co-scheduled.ts`), so the VM's drift
- *   cancels; the median over windows of requests per own CPU second (the `_rps_ratio` twins give
- *   req/s), over several fresh process pairs.
+ *   `otel_sdk_vs_node_ratio`): the two servers co-scheduled on one CPU and loaded together
+ *   (`co-scheduled.ts`), so the VM's drift cancels; the median over windows of requests per own CPU
+ *   second (the `_rps_ratio` twins give req/s), over several fresh process pairs.
  *
  * About eight minutes; needs two CPUs and `taskset`.
  * @module
