@@ -19,10 +19,11 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { credentials, loadPackageDefinition, type ServiceClientConstructor } from "@grpc/grpc-js";
+import { type GrpcObject, loadPackageDefinition } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import protobuf from "protobufjs";
 import { AllFrameError } from "../../packages/core/src/errors/allframe-error.ts";
+import { responseOf, testClient } from "../../packages/core/src/router/grpc/grpc-client.fixture.ts";
 import { buildProtoFile } from "../../packages/core/src/router/grpc/proto-text.ts";
 import { userHandlers } from "../../packages/core/src/router/users.fixture.ts";
 import { type BenchSuite, figureSheet, median, say } from "../suite.ts";
@@ -53,35 +54,19 @@ const IN_FLIGHT = 50;
 /** Each co-scheduled process pair: 4 warm-up windows, then 6 counted windows of 2 s (1 s windows scattered 0.7-1.2). */
 const WINDOW = { windowSeconds: 2, warmupWindows: 4, windows: 6 };
 
-type Callback = (error: Error | null, response?: Record<string, unknown>) => void;
-type UserClient = Record<"CreateUser" | "GetUser", (request: object, callback: Callback) => void> & {
-  close(): void;
-};
-
-function rpc(client: UserClient, method: "CreateUser" | "GetUser", request: object) {
-  return new Promise<Record<string, unknown>>((resolve, reject) => {
-    client[method](request, (error, response) =>
-      error === null && response !== undefined ? resolve(response) : reject(error),
-    );
-  });
-}
-
 /**
  * Starts `name` and checks it with a grpc-js client: CreateUser makes user u1 (both servers number
  * users from u1, so one request file and one response size serve both), then GetUser returns it.
- * @throws AllFrameError `internal` (after stopping the server) when either answer is wrong.
+ * @throws (after stopping the server) AllFrameError `internal` when either answer is wrong; an Error
+ *   naming the gRPC status when either call fails.
  */
-async function startChecked(
-  name: ServerName,
-  protoPath: string,
-  UserService: ServiceClientConstructor,
-): Promise<ServerProcess> {
+async function startChecked(name: ServerName, protoPath: string, pkg: GrpcObject): Promise<ServerProcess> {
   const server = await startServerProcess(SERVERS[name], [protoPath]);
-  const client = new UserService(server.url.replace("http://", ""), credentials.createInsecure());
+  const { client, unary } = testClient(pkg, `${PACKAGE}.UserService`, server.url.replace("http://", ""));
   try {
-    const user = await rpc(client as unknown as UserClient, "CreateUser", NEW_USER);
+    const user = responseOf(await unary("CreateUser", NEW_USER));
     if (user.id !== "u1") throw new AllFrameError("internal", `${name} created ${user.id}, not u1`);
-    const read = await rpc(client as unknown as UserClient, "GetUser", { id: user.id });
+    const read = responseOf(await unary("GetUser", { id: user.id }));
     if (!isDeepStrictEqual(read, user)) {
       throw new AllFrameError(
         "internal",
@@ -137,10 +122,8 @@ export const grpcSuite: BenchSuite = {
       const pkg = loadPackageDefinition(
         loadSync(protoPath, { keepCase: true, longs: Number, enums: String, arrays: true }),
       );
-      const v1 = (pkg.allframe as Record<string, Record<string, Record<string, unknown>>>).users?.v1;
-      const UserService = v1?.UserService as ServiceClientConstructor;
       const root = protobuf.loadSync(protoPath);
-      const start = (name: ServerName) => startChecked(name, protoPath, UserService);
+      const start = (name: ServerName) => startChecked(name, protoPath, pkg);
       const requestFile = join(dir, "get-user.bin");
       await writeFile(
         requestFile,
