@@ -13,7 +13,7 @@
  */
 import { execFile } from "node:child_process";
 import { AllFrameError } from "../../../packages/core/src/errors/allframe-error.ts";
-import type { LoadResult } from "../router/load.ts";
+import { type LoadResult, withServerCpu } from "../router/load.ts";
 import type { ServerProcess } from "../router/server-process.ts";
 
 /** One unary call, as h2load sends it. */
@@ -66,13 +66,14 @@ function field(output: string, pattern: RegExp, what: string): number {
  * @throws AllFrameError `unavailable` when a call failed or returned another body than expected, or
  *   h2load is missing; `internal` when h2load's summary cannot be read.
  */
-export async function loadUnary(
-  server: ServerProcess,
-  seconds: number,
-  call: UnaryCallLoad,
-): Promise<LoadResult> {
-  const cpuBefore = await server.cpuSeconds();
-  const output = await h2load([
+export function loadUnary(server: ServerProcess, seconds: number, call: UnaryCallLoad): Promise<LoadResult> {
+  return withServerCpu(server, async () =>
+    checkedCount(server, call, await h2loadFor(server, seconds, call)),
+  );
+}
+
+function h2loadFor(server: ServerProcess, seconds: number, call: UnaryCallLoad): Promise<string> {
+  return h2load([
     "--duration",
     `${Math.round(seconds * 1000)}ms`,
     "--clients",
@@ -87,7 +88,17 @@ export async function loadUnary(
     "te: trailers",
     `${server.url}${call.path}`,
   ]);
-  const cpu = (await server.cpuSeconds()) - cpuBefore;
+}
+
+/**
+ * The calls h2load completed and its wall time, from its summary.
+ * @throws AllFrameError `unavailable` when a call failed or returned another body than expected.
+ */
+function checkedCount(
+  server: ServerProcess,
+  call: UnaryCallLoad,
+  output: string,
+): { requests: number; seconds: number } {
   const succeeded = field(output, /requests: .*?(\d+) succeeded/, "succeeded count");
   const failed =
     field(output, /(\d+) failed/, "failed count") + field(output, /(\d+) errored/, "errored count");
@@ -103,5 +114,5 @@ export async function loadUnary(
       `${server.url}${call.path}: ${succeeded} calls answered, ${failed} failed, ${data} bytes of messages where ${succeeded} to ${answered} messages of ${call.responseFrameBytes} bytes were expected; a call failed under load`,
     );
   }
-  return { requestsPerSecond: succeeded / elapsed, requestsPerCpuSecond: succeeded / cpu };
+  return { requests: succeeded, seconds: elapsed };
 }

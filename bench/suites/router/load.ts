@@ -31,14 +31,25 @@ export interface LoadResult {
  * @throws AllFrameError `unavailable` when any request errored, timed out or answered non-2xx, so a
  *   broken server never reports a figure.
  */
-export async function measure(server: ServerProcess, path: string, opts: LoadOptions): Promise<LoadResult> {
+export function measure(server: ServerProcess, path: string, opts: LoadOptions): Promise<LoadResult> {
+  return withServerCpu(server, async () => {
+    const result = await load(`${server.url}${path}`, opts);
+    return { requests: result.requests.total, seconds: result.duration };
+  });
+}
+
+/**
+ * Runs `run` (a load generator against `server`, answering the requests it completed and its wall
+ * time in seconds) and reads the server's own CPU time around it, for a {@link LoadResult}.
+ */
+export async function withServerCpu(
+  server: ServerProcess,
+  run: () => Promise<{ readonly requests: number; readonly seconds: number }>,
+): Promise<LoadResult> {
   const cpuBefore = await server.cpuSeconds();
-  const result = await load(`${server.url}${path}`, opts);
+  const { requests, seconds } = await run();
   const cpu = (await server.cpuSeconds()) - cpuBefore;
-  return {
-    requestsPerSecond: result.requests.total / result.duration,
-    requestsPerCpuSecond: result.requests.total / cpu,
-  };
+  return { requestsPerSecond: requests / seconds, requestsPerCpuSecond: requests / cpu };
 }
 
 async function load(url: string, opts: LoadOptions): Promise<autocannon.Result> {
